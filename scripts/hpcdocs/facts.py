@@ -52,10 +52,14 @@ def get(key: str, facts: dict | None = None):
     return node
 
 
-def render(text: str, source: str = "<text>", facts: dict | None = None) -> str:
+def render(
+    text: str, source: str = "<text>", facts: dict | None = None, lang: str | None = None
+) -> str:
     """Replace every ``{{ cluster.KEY }}`` in text by its fact.
 
     A key the facts file lacks raises FactsError naming ``source:line``.
+    A fact given per language (``{zh: ..., en: ...}``) takes the value for
+    ``lang`` (default: the first one listed).
     """
     facts = load() if facts is None else facts
 
@@ -67,6 +71,8 @@ def render(text: str, source: str = "<text>", facts: dict | None = None) -> str:
             raise FactsError(
                 f"{source}:{line}: cluster.{match.group(1)} is not in {FACTS_FILE.name}"
             ) from None
+        if isinstance(found, dict) and found and all(len(k) == 2 for k in found):
+            found = found.get(lang, next(iter(found.values())))
         if isinstance(found, (dict, list)):
             line = text.count("\n", 0, match.start()) + 1
             raise FactsError(
