@@ -16,7 +16,7 @@ from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from hpcdocs import facts  # noqa: E402
+from hpcdocs import facts
 
 TEST_HEADER = re.compile(r"^[ \t]*(?:#|//)[ \t]*test:.*(?:\n|$)", re.MULTILINE)
 # pymdownx.snippets runs at priority 32; fenced code is parsed at 25.

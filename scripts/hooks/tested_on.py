@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from hpcdocs import tested  # noqa: E402
+from hpcdocs import tested
 
 TEXT = {
     "zh": {

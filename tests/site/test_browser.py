@@ -1,0 +1,184 @@
+"""The built site in a real browser: Debian's chromium driven by Playwright.
+
+Playwright never downloads a browser here: it launches /usr/bin/chromium.
+Screenshots are kept in build/screenshots/ as test artefacts, and the bytes the
+home page transfers are written to build/metrics.json.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from hpcdocs import ROOT
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "build" / "screenshots"
+METRICS = ROOT / "build" / "metrics.json"
+# Chromium's own background traffic is turned off by these flags; anything
+# left that leaves 127.0.0.1 comes from the page, and fails the test.
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built_site):
+    if built_site["proc"].returncode != 0:
+        pytest.fail("the site did not build: see test_strict_build_has_no_warning")
+    handler = functools.partial(_Quiet, directory=str(built_site["dir"]))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (scripts/setup-system installs it)")
+    with playwright_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page whose requests and console errors are recorded."""
+
+    def __init__(self, browser, base):
+        self.context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on(
+            "response",
+            lambda r: r.status >= 400 and self.errors.append(f"HTTP {r.status}: {r.url}"),
+        )
+
+    def foreign(self) -> list[str]:
+        return [u for u in self.requests if urlparse(u).hostname not in ("127.0.0.1", None)]
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture()
+def watched(browser, server):
+    w = Watched(browser, server)
+    yield w
+    assert not w.foreign(), "requests left localhost:\n" + "\n".join(w.foreign())
+    assert not w.errors, "console errors:\n" + "\n".join(w.errors)
+    w.close()
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+@pytest.mark.parametrize(
+    ("path", "lang", "title"), [("/", "zh", "HPC Python 指南"), ("/en/", "en", "HPC Python")]
+)
+def test_home_page_loads(watched, server, path, lang, title):
+    page = watched.page
+    page.goto(server + path, wait_until="networkidle")
+    assert page.locator("html").get_attribute("lang").startswith(lang)
+    assert title in page.title()
+    shot(page, f"home-{lang}")
+
+
+def test_home_page_weight(watched, server):
+    page = watched.page
+    page.goto(server + "/", wait_until="networkidle")
+    total = page.evaluate(
+        """() => performance.getEntriesByType('navigation').concat(
+                 performance.getEntriesByType('resource'))
+               .reduce((n, e) => n + (e.transferSize || e.encodedBodySize || 0), 0)"""
+    )
+    count = page.evaluate("() => performance.getEntriesByType('resource').length + 1")
+    METRICS.parent.mkdir(parents=True, exist_ok=True)
+    data = json.loads(METRICS.read_text()) if METRICS.exists() else {}
+    data["home_page"] = {"bytes": total, "requests": count}
+    METRICS.write_text(json.dumps(data, indent=1))
+    print(f"home page: {total} bytes in {count} requests")
+    assert total > 10_000  # the page and its assets were really measured
+
+
+def _first_page_with(built_dir: Path, needle: str) -> str | None:
+    for html in sorted(built_dir.glob("*/index.html")):
+        if needle in html.read_text("utf-8"):
+            return "/" + html.parent.name + "/"
+    return None
+
+
+def test_language_switch_keeps_the_page(watched, server, built_site):
+    target = _first_page_with(built_site["dir"], "<h1") or "/"
+    page = watched.page
+    page.goto(server + target, wait_until="networkidle")
+    page.locator(".md-header__option .md-select").first.hover()
+    page.locator('.md-select__link[hreflang="en"]').first.click()
+    page.wait_for_load_state("networkidle")
+    assert urlparse(page.url).path == "/en" + target
+    shot(page, "language-switch-en")
+    page.locator(".md-header__option .md-select").first.hover()
+    page.locator('.md-select__link[hreflang="zh"]').first.click()
+    page.wait_for_load_state("networkidle")
+    assert urlparse(page.url).path == target
+
+
+def test_chinese_search_finds_the_slurm_page(watched, server):
+    page = watched.page
+    page.goto(server + "/", wait_until="networkidle")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator(".md-search__input").fill("提交作业")
+    result = page.locator(".md-search-result__item a").first
+    result.wait_for(timeout=15_000)
+    hrefs = page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.href)")
+    shot(page, "search-zh")
+    assert any(re.search(r"/slurm/", h) for h in hrefs), hrefs
+
+
+def test_copy_button_copies_only_the_commands(watched, server, built_site):
+    target = _first_page_with(built_site["dir"], "language-console")
+    assert target, "no page has a console block to test the copy button on"
+    page = watched.page
+    page.goto(server + target, wait_until="networkidle")
+    block = page.locator("div.language-console").first
+    block.scroll_into_view_if_needed()
+    block.hover()
+    text = block.locator("code").inner_text()
+    expected = page.evaluate("t => window.hpcConsoleCommands(t)", text)
+    block.locator("button.md-clipboard").click()
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    shot(page, "copy-button")
+    assert copied == expected
+    assert copied and not copied.startswith("$ ")
+    commands = [ln[2:] for ln in text.splitlines() if ln.startswith("$ ")]
+    assert copied.splitlines()[0] == commands[0]
