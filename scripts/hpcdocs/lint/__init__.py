@@ -1,0 +1,59 @@
+"""The job-script checker behind scripts/lint-jobscript.
+
+``lint(path_or_text, facts=...)`` returns a list of Finding (file, line,
+severity, message, code). Facts are cluster.yml as a dict (hpcdocs.facts.load());
+without them, partitions, queues, hosts and GPU types are not checked.
+``{{ cluster.KEY }}`` placeholders are rendered from the facts first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hpcdocs.lint import chars, deprecated, lsf, slurm
+from hpcdocs.lint.model import ERROR, WARNING, Finding, Script
+from hpcdocs.lint.sbatch_options import load as sbatch_option_table
+
+__all__ = ["ERROR", "WARNING", "Finding", "lint", "has_errors", "sbatch_option_table"]
+
+
+def lint(
+    path_or_text: str | Path,
+    facts: dict | None = None,
+    *,
+    name: str | None = None,
+    kind: str | None = None,
+) -> list[Finding]:
+    """Check one job script, shell snippet, console transcript or Python file.
+
+    path_or_text is a Path, a path string of an existing file, or the text
+    itself (give ``name``, used in findings and to tell the kind by suffix).
+    kind ("shell", "python", "console") overrides the guess from the name.
+    """
+    if isinstance(path_or_text, Path) or (
+        "\n" not in path_or_text and Path(path_or_text).is_file()
+    ):
+        path = Path(path_or_text)
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        name = name or str(path)
+    elif Path(path_or_text).suffix in (".sh", ".py", ".console") and " " not in path_or_text:
+        raise FileNotFoundError(f"{path_or_text}: no such file")
+    else:
+        text, name = str(path_or_text), name or "<text>"
+    if "{{" in text:
+        from hpcdocs.facts import PLACEHOLDER, render
+
+        if facts:
+            text = render(text, name, facts)
+        else:  # keep each placeholder one word; its value is then left unchecked
+            text = PLACEHOLDER.sub(lambda m: "{{cluster." + m.group(1) + "}}", text)
+    script = Script(name, text, kind or Script.guess_kind(name))
+    findings = chars.check(script) + deprecated.check(script, facts)
+    if script.kind != "python":
+        findings += slurm.check(script, sbatch_option_table(), facts)
+        findings += lsf.check(script, facts)
+    return sorted(set(findings), key=lambda f: (f.line, f.severity != ERROR, f.code, f.message))
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == ERROR for f in findings)

@@ -1,0 +1,7 @@
+"""python -m hpcdocs.lint: the job-script checker (scripts/lint-jobscript)."""
+
+import sys
+
+from hpcdocs.lint.cli import main
+
+sys.exit(main())

@@ -1,0 +1,95 @@
+"""Command line of scripts/lint-jobscript."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from hpcdocs import ROOT
+from hpcdocs.facts import FactsError
+from hpcdocs.lint import has_errors, lint, sbatch_option_table
+
+DESCRIPTION = """\
+Check Slurm and LSF job scripts (and shell, console and Python snippets) for
+mistakes that make a job fail or do something else than it says:
+#SBATCH options against the installed sbatch, their values (time, memory,
+--gres, --gpus), #SBATCH lines after the first command, --ntasks with a
+bare python; #BSUB options, -gpu, -R, -W, -n, -q/-m against the cluster;
+typographic quotes, full-width punctuation, dashes and non-breaking spaces
+in code, CRLF line ends, and deprecated forms (source activate,
+tensorflow-gpu, Lightning's gpus=/distributed_backend=, skill for jobs,
+outdated CUDA pins).
+
+Prints FILE:LINE: error|warning: message [check]. Exit status 1 when any
+error is found, 2 on bad usage or an unreadable file, else 0 (warnings
+alone do not fail)."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="lint-jobscript",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help="files to check")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="output format (json: a list of findings)",
+    )
+    default_facts = ROOT / "cluster.yml"
+    parser.add_argument(
+        "--facts",
+        metavar="CLUSTER_YML",
+        type=Path,
+        help="cluster facts to check partitions, queues, hosts and GPUs "
+        f"against (default: {default_facts} when present)",
+    )
+    parser.add_argument(
+        "--no-facts", action="store_true", help="do not check against any cluster facts"
+    )
+    parser.add_argument(
+        "--kind",
+        choices=("shell", "python", "console"),
+        help="treat every FILE as this kind (default: by suffix)",
+    )
+    parser.add_argument("--errors-only", action="store_true", help="do not print warnings")
+    parser.add_argument(
+        "--show-source",
+        action="store_true",
+        help="say where the sbatch option list came from, then check",
+    )
+    args = parser.parse_args(argv)
+
+    facts = None
+    if not args.no_facts:
+        facts_path = args.facts or (default_facts if default_facts.exists() else None)
+        if args.facts and not args.facts.exists():
+            parser.error(f"{args.facts}: no such facts file")
+        if facts_path:
+            from hpcdocs.facts import load
+
+            facts = load(facts_path)
+    options = sbatch_option_table()
+    if args.show_source or "bundled" in options.source:
+        print(f"lint-jobscript: sbatch options from {options.source}", file=sys.stderr)
+
+    findings, status = [], 0
+    for name in args.files:
+        try:
+            findings += lint(Path(name), facts, kind=args.kind)
+        except (OSError, FactsError) as err:
+            print(f"lint-jobscript: {err}", file=sys.stderr)
+            status = 2
+    if args.errors_only:
+        findings = [f for f in findings if f.severity == "error"]
+    if args.format == "json":
+        json.dump([f.as_dict() for f in findings], sys.stdout, indent=1, ensure_ascii=False)
+        print()
+    else:
+        for finding in findings:
+            print(finding)
+    return status or (1 if has_errors(findings) else 0)
