@@ -1,0 +1,166 @@
+"""bjobs: LSF's job table from Slurm (scontrol for live jobs, sacct for finished)."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import sys
+import textwrap
+
+from hpcdocs.lsf import LsfError, slurm
+from hpcdocs.lsf.cli import main_wrapper, split_flags, user
+from hpcdocs.lsf.slurm import Job, lsf_time
+
+HELP = """
+usage: bjobs [-a | -d | -p | -r | -s] [-l | -w] [-noheader] [-u user | -u all]
+             [-J job_name] [-q queue] [-m host] [job_ID | "job_ID[index]" ...]
+       bjobs -h | -V
+
+Shows your unfinished jobs in LSF's columns (JOBID USER STAT QUEUE FROM_HOST
+EXEC_HOST JOB_NAME SUBMIT_TIME), read from Slurm. Slurm states become PEND,
+PSUSP (held), RUN, USUSP (suspended), DONE (completed) and EXIT (failed,
+cancelled, timed out, out of memory ...).
+  -a  also jobs finished in the last hour      -d  only those finished jobs
+  -p  pending jobs only    -r  running only    -s  suspended only
+  -l  long format          -w  wide format (names not truncated)
+  -u  another user's jobs, or all users' (-u all)
+  -J  jobs of that name (* matches anything), -q in a queue, -m on a host
+Other bjobs options are refused with a message naming them.
+"""
+
+FLAGS = {"a", "d", "p", "r", "s", "l", "w", "noheader"}
+VALUED = {"u", "J", "q", "m"}
+ORDER = {"RUN": 0, "USUSP": 1, "SSUSP": 1, "PSUSP": 2, "PEND": 2, "DONE": 3, "EXIT": 3}
+EMPTY = {"d": "No DONE/EXIT job found", "p": "No pending job found",
+         "r": "No running job found", "s": "No suspended job found",
+         "a": "No job found"}
+HEADER = "JOBID   USER    STAT  QUEUE      FROM_HOST   EXEC_HOST   JOB_NAME   SUBMIT_TIME"
+EXEC_COLUMN = 45  # where EXEC_HOST starts in HEADER
+
+
+def short_name(name: str, wide: bool, width: int = 10) -> str:
+    """LSF shows long names as '*' and their last characters unless -w."""
+    return name if wide or len(name) <= width else "*" + name[-(width - 1):]
+
+
+def exec_hosts(job: Job) -> list[str]:
+    return [f"{n}*{host}" if n > 1 else host for host, n in job.hosts] if job.start else []
+
+
+def table_rows(jobs: list[Job], wide: bool) -> list[str]:
+    rows = []
+    for job in jobs:
+        hosts = exec_hosts(job) or [""]
+        line = (f"{job.job_id:<7} {job.user:<7} {job.stat:<5} {job.queue:<10} "
+                f"{job.from_host:<11} {hosts[0]:<11} {short_name(job.name, wide):<10} "
+                f"{lsf_time(job.submit)}")
+        rows.append(line)
+        rows += [" " * EXEC_COLUMN + host for host in hosts[1:]]
+    return rows
+
+
+def long_time(moment) -> str:
+    return f"{moment:%a %b} {moment.day:2d} {moment:%H:%M:%S}" if moment else "-"
+
+
+def wrap(text: str) -> str:
+    return "\n".join(textwrap.wrap(text, width=79, subsequent_indent=" " * 21,
+                                   break_long_words=False, break_on_hyphens=False))
+
+
+def long_format(job: Job) -> str:
+    """bjobs -l: the job's paragraphs, wrapped the way LSF wraps them."""
+    parts = [wrap(f"Job <{job.lsf_id}>, Job Name <{job.name}>, User <{job.user}>, "
+                  f"Status <{job.stat}>, Queue <{job.queue}>, Command <{job.command or '-'}>")]
+    files = f", Output File <{job.stdout}>" if job.stdout else ""
+    if job.stderr and job.stderr != job.stdout:
+        files += f", Error File <{job.stderr}>"
+    parts.append(wrap(f"{long_time(job.submit)}: Submitted from host <{job.from_host}>, "
+                      f"CWD <{job.workdir}>{files}, {job.slots} Task(s);"))
+    if job.start:
+        hosts = " ".join(f"<{h}>" for h in exec_hosts(job))
+        parts.append(wrap(f"{long_time(job.start)}: Started {job.slots} Task(s) on Host(s) "
+                          f"{hosts}, Allocated {job.slots} Slot(s) on Host(s) {hosts}, "
+                          f"Execution CWD <{job.workdir}>;"))
+    if job.stat == "DONE":
+        parts.append(f"{long_time(job.end)}: Done successfully.")
+    elif job.stat == "EXIT":
+        why = f"Exited with exit code {job.exit_code}" if not job.signal else \
+            f"Exited by signal {job.signal}"
+        parts.append(wrap(f"{long_time(job.end)}: {why}. Slurm state: {job.slurm_state}."))
+    elif job.stat in ("PEND", "PSUSP"):
+        parts.append(f" PENDING REASONS:\n {job.reason or 'Waiting for resources'};")
+    return "\n\n".join(parts)
+
+
+def matches(job: Job, ids: list[str]) -> bool:
+    for wanted in ids:
+        if wanted == job.job_id or wanted == job.lsf_id or wanted == job.slurm_id:
+            return True
+    return False
+
+
+def select(jobs: list[Job], options: dict, ids: list[str], me: str) -> list[Job]:
+    """The jobs bjobs shows for these options (pure: jobs are given)."""
+    who = options.get("u", me)
+    if who != "all":
+        jobs = [job for job in jobs if job.user == who]
+    if ids:
+        jobs = [job for job in jobs if matches(job, ids)]
+    elif options.get("d"):
+        jobs = [job for job in jobs if job.stat in slurm.FINISHED]
+    elif not options.get("a"):
+        jobs = [job for job in jobs if job.stat not in slurm.FINISHED]
+    if options.get("p"):
+        jobs = [job for job in jobs if job.stat in ("PEND", "PSUSP")]
+    if options.get("r"):
+        jobs = [job for job in jobs if job.stat == "RUN"]
+    if options.get("s"):
+        jobs = [job for job in jobs if job.stat.endswith("SUSP") and job.stat != "PSUSP"]
+    if "J" in options:
+        jobs = [job for job in jobs if fnmatch.fnmatchcase(job.name, options["J"])
+                or fnmatch.fnmatchcase(job.name.split("[")[0], options["J"])]
+    if "q" in options:
+        jobs = [job for job in jobs if job.queue == options["q"]]
+    if "m" in options:
+        jobs = [job for job in jobs if options["m"] in (h for h, _ in job.hosts)]
+    return sorted(jobs, key=lambda j: (ORDER.get(j.stat, 4), int(j.job_id),
+                                       int(j.index or 0)))
+
+
+def render(jobs: list[Job], options: dict) -> str:
+    if options.get("l"):
+        rule = "\n" + "-" * 78 + "\n\n"
+        return rule.join(long_format(job) for job in jobs) + "\n"
+    rows = table_rows(jobs, bool(options.get("w")))
+    if not options.get("noheader"):
+        rows.insert(0, HEADER)
+    return "\n".join(rows) + "\n"
+
+
+def body(argv: list[str]) -> int:
+    options, ids = split_flags(argv, FLAGS, VALUED, "bjobs")
+    for job_id in ids:
+        if not re.fullmatch(r"\d+(\[\d+\])?", job_id):
+            raise LsfError(f"{job_id}: Illegal job ID.")
+    me = user()
+    who = None if options.get("u") == "all" else options.get("u", me)
+    jobs = slurm.all_jobs("now-1hour" if not ids else "now-7days", who)
+    shown = select(jobs, options, ids, me)
+    status = 0
+    for job_id in ids:
+        if not any(matches(job, [job_id]) for job in shown):
+            sys.stderr.write(f"Job <{job_id}> is not found\n")
+            status = 255
+    if shown:
+        sys.stdout.write(render(shown, options))
+    elif not ids:
+        flag = next((f for f in ("d", "p", "r", "s", "a") if options.get(f)), None)
+        sys.stderr.write(EMPTY.get(flag, "No unfinished job found") + "\n")
+    return status
+
+
+main = main_wrapper("bjobs", body, HELP)
+
+if __name__ == "__main__":
+    sys.exit(main())

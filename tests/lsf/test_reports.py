@@ -1,0 +1,184 @@
+"""Slurm's answers read into LSF's tables (bjobs, bkill, bqueues, bhosts, bhist): no cluster."""
+
+from datetime import datetime
+
+import pytest
+from hpcdocs.lsf import bhist, bhosts, bjobs, bkill, bqueues, slurm
+
+RUNNING = (
+    "JobId=12 JobName=train UserId=alice(1000) GroupId=alice(1000) MCS_label=N/A Priority=1 "
+    "Nice=0 Account=hpc-users QOS=normal JobState=RUNNING Reason=None Dependency=(null) "
+    "ExitCode=0:0 RunTime=00:00:05 TimeLimit=01:00:00 SubmitTime=2026-11-03T18:00:00 "
+    "StartTime=2026-11-03T18:00:10 EndTime=2026-11-03T19:00:10 Partition=cpu "
+    "AllocNode:Sid=login1:1234 ReqNodeList=(null) NodeList=cn[01-02] BatchHost=cn01 "
+    "NumNodes=2 NumCPUs=8 NumTasks=8 CPUs/Task=1 ReqB:S:C:T=0:0:*:* "
+    "TRES=cpu=8,mem=1000M,node=2 Socks/Node=* JOB_GRES=(null) "
+    "Nodes=cn01 CPU_IDs=0-3 Mem=500 GRES= Nodes=cn02 CPU_IDs=0-2,5 Mem=500 GRES= "
+    "MinCPUsNode=1 Command=/home/alice/run.sh WorkDir=/home/alice Comment=bsub:login1:cnVuLnNo "
+    "StdErr=/home/alice/o.12 StdIn=/dev/null StdOut=/home/alice/o.12 Power="
+)
+PENDING_ARRAY = (
+    "JobId=20 ArrayJobId=20 ArrayTaskId=1-3 ArrayTaskThrottle=0 JobName=sweep "
+    "UserId=alice(1000) JobState=PENDING Reason=Resources ExitCode=0:0 "
+    "SubmitTime=2026-11-03T18:05:00 StartTime=Unknown EndTime=Unknown Partition=gpu "
+    "AllocNode:Sid=login1:99 NodeList=(null) NumNodes=1 NumCPUs=1 NumTasks=1 "
+    "Command=(null) WorkDir=/home/alice StdOut=/home/alice/s_%A_%a.out"
+)
+HELD = RUNNING.replace("JobId=12", "JobId=13").replace("JobState=RUNNING", "JobState=PENDING") \
+    .replace("Reason=None", "Reason=JobHeldUser").replace("UserId=alice", "UserId=bob")
+FAILED = RUNNING.replace("JobId=12", "JobId=11").replace("JobState=RUNNING", "JobState=FAILED") \
+    .replace("ExitCode=0:0", "ExitCode=3:0")
+SACCT = (
+    "9|alice|COMPLETED|cpu|2026-11-03T17:00:00|2026-11-03T17:00:02|2026-11-03T17:01:02|cn01|"
+    "2|0:0|/home/alice|bsub:login1:aGVsbG8=|hello\n"
+    "10_4|alice|CANCELLED by 1000|gpu|2026-11-03T17:00:00|2026-11-03T17:00:05|"
+    "2026-11-03T17:00:09|gn02|1|0:15|/home/alice||job|with|bars\n"
+)
+
+
+def jobs():
+    return slurm.parse_scontrol_jobs("\n".join([RUNNING, PENDING_ARRAY, HELD, FAILED]))
+
+
+def test_scontrol_records():
+    running, *array = jobs()[:4]
+    assert running.hosts == [("cn01", 4), ("cn02", 4)]
+    assert running.from_host == "login1" and running.stat == "RUN"
+    assert running.stdout == "/home/alice/o.12" and running.slots == 8
+    assert [j.lsf_id for j in array] == ["20[1]", "20[2]", "20[3]"]
+    assert [j.name for j in array] == ["sweep[1]", "sweep[2]", "sweep[3]"]
+    assert {j.stat for j in array} == {"PEND"}
+    assert array[0].start is None
+
+
+@pytest.mark.parametrize("state, reason, stat", [
+    ("PENDING", "Priority", "PEND"), ("PENDING", "JobHeldUser", "PSUSP"),
+    ("RUNNING", "", "RUN"), ("COMPLETING", "", "RUN"), ("SUSPENDED", "", "USUSP"),
+    ("COMPLETED", "", "DONE"), ("FAILED", "", "EXIT"), ("CANCELLED by 0", "", "EXIT"),
+    ("TIMEOUT", "", "EXIT"), ("OUT_OF_MEMORY", "", "EXIT"), ("NODE_FAIL", "", "EXIT"),
+])
+def test_states(state, reason, stat):
+    assert slurm.lsf_state(state, reason) == stat
+
+
+def test_sacct_records():
+    done, cancelled = slurm.parse_sacct(SACCT)
+    assert done.stat == "DONE" and done.from_host == "login1" and done.hosts == [("cn01", 2)]
+    assert cancelled.lsf_id == "10[4]" and cancelled.name == "job|with|bars[4]"
+    assert cancelled.stat == "EXIT" and cancelled.signal == 15 and cancelled.from_host == "-"
+
+
+def test_bjobs_default_table():
+    shown = bjobs.select(jobs(), {}, [], "alice")
+    text = bjobs.render(shown, {})
+    lines = text.splitlines()
+    assert lines[0] == bjobs.HEADER
+    assert lines[1] == ("12      alice   RUN   cpu        login1      4*cn01      train      "
+                        "Nov  3 18:00")
+    assert lines[2] == " " * 45 + "4*cn02"
+    assert lines[3].startswith("20      alice   PEND  gpu        login1                  "
+                               "sweep[1]")
+    assert "FAILED" not in text and len(lines) == 6  # finished and bob's jobs are left out
+
+
+def test_bjobs_filters():
+    all_jobs = jobs()
+    assert [j.lsf_id for j in bjobs.select(all_jobs, {"a": True}, [], "alice")][-1] == "11"
+    assert [j.lsf_id for j in bjobs.select(all_jobs, {"d": True}, [], "alice")] == ["11"]
+    assert [j.lsf_id for j in bjobs.select(all_jobs, {"u": "all", "p": True}, [], "x")] == \
+        ["13", "20[1]", "20[2]", "20[3]"]
+    assert bjobs.select(all_jobs, {"u": "bob"}, [], "alice")[0].stat == "PSUSP"
+    assert [j.lsf_id for j in bjobs.select(all_jobs, {"J": "sw*"}, [], "alice")] == \
+        ["20[1]", "20[2]", "20[3]"]
+    assert [j.lsf_id for j in bjobs.select(all_jobs, {}, ["20[2]", "11"], "alice")] == \
+        ["20[2]", "11"]
+    assert [j.lsf_id for j in bjobs.select(all_jobs, {"m": "cn02"}, [], "alice")] == ["12"]
+
+
+def test_bjobs_names_truncated_unless_wide():
+    assert bjobs.short_name("a_rather_long_name", False) == "*long_name"
+    assert bjobs.short_name("a_rather_long_name", True) == "a_rather_long_name"
+
+
+def test_bjobs_long_format():
+    text = bjobs.render([jobs()[0], jobs()[-1]], {"l": True})
+    assert "Job <12>, Job Name <train>, User <alice>," in text
+    assert "Submitted from host <login1>" in text
+    assert "Started 8 Task(s) on Host(s) <4*cn01> <4*cn02>" in text.replace("\n" + " " * 21, " ")
+    assert "Exited with exit code 3." in text
+    assert all(len(line) <= 79 for line in text.splitlines())
+
+
+def test_bkill_targets():
+    all_jobs = jobs() + slurm.parse_sacct(SACCT)
+    chosen, problems = bkill.targets(all_jobs, {}, ["12", "20[2]", "11", "999"], "alice")
+    assert [j.lsf_id for j in chosen] == ["12", "20[2]"]
+    assert problems == [("11", "Job <11>: Job has already finished"),
+                        ("999", "Job <999>: No matching job found")]
+    chosen, _ = bkill.targets(all_jobs, {}, ["0"], "alice")
+    assert bkill.scancel_ids(chosen, {j.job_id for j in chosen}) == ["12", "20"]
+    chosen, _ = bkill.targets(all_jobs, {}, ["20"], "alice")
+    assert bkill.scancel_ids(chosen, {"20"}) == ["20"]
+    chosen, _ = bkill.targets(all_jobs, {}, ["20[3]"], "alice")
+    assert bkill.scancel_ids(chosen, set()) == ["20_3"]
+    assert bkill.signal_name("sigusr1") == "USR1"
+
+
+PARTITIONS = (
+    "PartitionName=cpu AllowGroups=ALL Default=YES PriorityJobFactor=1 PriorityTier=1 "
+    "MaxTime=7-00:00:00 DefaultTime=01:00:00 Nodes=cn[01-02] State=UP TotalCPUs=64\n"
+    "PartitionName=gpu PriorityTier=1 MaxTime=2-00:00:00 DefaultTime=01:00:00 "
+    "Nodes=gn[01-02] State=DOWN TotalCPUs=32\n"
+)
+
+
+def test_bqueues_rows():
+    parts = bqueues.parse_partitions(PARTITIONS)
+    lines = bqueues.rows(["cpu", "gpu", "debug"], parts, jobs())
+    assert lines[0].split() == ["QUEUE_NAME", "PRIO", "STATUS", "MAX", "JL/U", "JL/P", "JL/H",
+                                "NJOBS", "PEND", "RUN", "SUSP"]
+    assert lines[1].split() == ["cpu", "1", "Open:Active", "-", "-", "-", "-", "16", "8", "8",
+                                "0"]
+    assert lines[2].split()[:3] == ["gpu", "1", "Open:Inact"]
+    assert lines[3].split()[:3] == ["debug", "-", "Closed:Inact"]
+    text = bqueues.long_format("cpu", parts["cpu"], jobs(), True)
+    assert " 10080.0 min" in text and "HOSTS:  cn01 cn02" in text and "default queue" in text
+
+
+@pytest.mark.parametrize("state, short, wide", [
+    ("idle", "ok", "ok"), ("mixed", "ok", "ok"), ("allocated", "closed", "closed_Full"),
+    ("drained", "closed", "closed_Adm"), ("down*", "unavail", "unavail"),
+    ("idle*+not_responding", "ok", "ok"),
+])
+def test_bhosts_status(state, short, wide):
+    assert bhosts.status(state, False) == short
+    assert bhosts.status(state, True) == wide
+
+
+def test_bhosts_rows():
+    hosts = bhosts.parse_sinfo("cn01|mixed|32\ncn01|mixed|32\ncn02|idle|32\ngn01|down|16\n")
+    lines = bhosts.rows(hosts, jobs(), False)
+    assert lines[0].split() == ["HOST_NAME", "STATUS", "JL/U", "MAX", "NJOBS", "RUN", "SSUSP",
+                                "USUSP", "RSV"]
+    assert lines[1].split() == ["cn01", "ok", "-", "32", "4", "4", "0", "0", "0"]
+    assert [line.split()[0] for line in lines[1:]] == ["cn01", "cn02", "gn01"]
+    assert lines[3].split()[1] == "unavail"
+
+
+def test_bhist_seconds():
+    now = datetime(2026, 11, 3, 18, 0, 40)
+    running = jobs()[0]
+    assert bhist.seconds(running, now) == {"PEND": 10, "PSUSP": 0, "RUN": 30, "USUSP": 0,
+                                           "SSUSP": 0, "UNKWN": 0, "TOTAL": 40}
+    done = slurm.parse_sacct(SACCT)[0]
+    assert bhist.seconds(done, now)["RUN"] == 60
+    text = bhist.history(done, now)
+    assert "Done successfully." in text and "Submitted from host <login1>" in text
+
+
+def test_bsub_comment_round_trip():
+    comment = slurm.make_comment("login1.example.edu", "python train.py --lr=0.1 x=y")
+    assert slurm.read_comment(comment) == ("login1", "python train.py --lr=0.1 x=y")
+    assert slurm.read_comment("something else") == ("-", "")
+    assert jobs()[0].command == "run.sh"
+    assert slurm.parse_sacct(SACCT)[0].command == "hello"
