@@ -28,12 +28,39 @@ def test_plain_command_goes_to_the_default_queue():
 
 
 def test_common_options():
-    got = slurm_options(["-J", "train", "-q", "gpu", "-n", "4", "-R", "span[hosts=1]",
-                         "-R", "rusage[mem=4GB]", "-W", "2:30", "-o", "out.%J",
-                         "-e", "err.%J", "python", "train.py"])
-    assert got == ["--partition=gpu", "--job-name=train", "--ntasks=4", "--nodes=1",
-                   "--mem=4096M", "--time=02:30:00", "--output=out.%j", "--error=err.%j",
-                   "--open-mode=append"]
+    got = slurm_options(
+        [
+            "-J",
+            "train",
+            "-q",
+            "gpu",
+            "-n",
+            "4",
+            "-R",
+            "span[hosts=1]",
+            "-R",
+            "rusage[mem=4GB]",
+            "-W",
+            "2:30",
+            "-o",
+            "out.%J",
+            "-e",
+            "err.%J",
+            "python",
+            "train.py",
+        ]
+    )
+    assert got == [
+        "--partition=gpu",
+        "--job-name=train",
+        "--ntasks=4",
+        "--nodes=1",
+        "--mem=4096M",
+        "--time=02:30:00",
+        "--output=out.%j",
+        "--error=err.%j",
+        "--open-mode=append",
+    ]
 
 
 def test_options_stop_at_the_command():
@@ -43,8 +70,10 @@ def test_options_stop_at_the_command():
 
 
 def test_bsub_lines_are_read_and_the_command_line_wins():
-    script = "#!/bin/bash\n#BSUB -J fromscript\n#BSUB -n 2 -q gpu\n# plain comment\n" \
-             "#BSUB -o a.out\necho hi\n#BSUB -n 99\n"
+    script = (
+        "#!/bin/bash\n#BSUB -J fromscript\n#BSUB -n 2 -q gpu\n# plain comment\n"
+        "#BSUB -o a.out\necho hi\n#BSUB -n 99\n"
+    )
     got = slurm_options(["-n", "8"], script)
     assert "--job-name=fromscript" in got
     assert "--ntasks=8" in got
@@ -64,21 +93,30 @@ def test_script_errors_name_the_line():
         bsub_args.parse_script("#BSUB -J x extra\n")
 
 
-@pytest.mark.parametrize("argv, named", [
-    (["-G", "grp", "ls"], "-G"),
-    (["-L", "/bin/sh", "ls"], "-L"),
-    (["-P", "proj", "ls"], "-P"),
-    (["-app", "x", "ls"], "-app"),
-    (["-bogus", "ls"], "-bogus: Illegal option"),
-])
+@pytest.mark.parametrize(
+    "argv, named",
+    [
+        (["-G", "grp", "ls"], "-G"),
+        (["-L", "/bin/sh", "ls"], "-L"),
+        (["-P", "proj", "ls"], "-P"),
+        (["-app", "x", "ls"], "-app"),
+        (["-bogus", "ls"], "-bogus: Illegal option"),
+    ],
+)
 def test_unsupported_options_are_refused_by_name(argv, named):
     with pytest.raises(LsfError, match=named):
         bsub_args.parse_command_line(argv)
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("10", "00:10:00"), ("90", "01:30:00"), ("1:00", "01:00:00"), ("48:00", "48:00:00"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("10", "00:10:00"),
+        ("90", "01:30:00"),
+        ("1:00", "01:00:00"),
+        ("48:00", "48:00:00"),
+    ],
+)
 def test_run_limit(value, expected):
     assert resources.time_limit(value) == expected
 
@@ -100,14 +138,17 @@ def test_memory_units_and_per_task():
     assert "--mem=1M" in slurm_options(["-R", "rusage[mem=512KB]", "ls"])
 
 
-@pytest.mark.parametrize("value, part", [
-    ("select[mem>100]", "select"),
-    ("rusage[mem=100:duration=10]", "rusage"),
-    ("span[hosts=2]", "span"),
-    ("order[r15s]", "order"),
-    ("mem>100", "syntax"),
-    ("rusage[mem=1/job]", "job"),
-])
+@pytest.mark.parametrize(
+    "value, part",
+    [
+        ("select[mem>100]", "select"),
+        ("rusage[mem=100:duration=10]", "rusage"),
+        ("span[hosts=2]", "span"),
+        ("order[r15s]", "order"),
+        ("mem>100", "syntax"),
+        ("rusage[mem=1/job]", "job"),
+    ],
+)
 def test_unmappable_resource_strings_are_refused(value, part):
     with pytest.raises(LsfError, match=part):
         slurm_options(["-R", value, "ls"])
@@ -115,46 +156,57 @@ def test_unmappable_resource_strings_are_refused(value, part):
 
 def test_gpu_options():
     assert "--gres=gpu:2" in slurm_options(
-        ["-q", "gpu", "-gpu", "num=2:mode=exclusive_process:mps=no", "ls"])
+        ["-q", "gpu", "-gpu", "num=2:mode=exclusive_process:mps=no", "ls"]
+    )
     assert "--gres=gpu:1" in slurm_options(["-q", "gpu", "-gpu", "-", "ls"])
-    assert "--gres=gpu:a100:1" in slurm_options(["-q", "gpu", "-gpu", "num=1:gmodel=NVIDIAA100",
-                                                 "ls"])
+    assert "--gres=gpu:a100:1" in slurm_options(
+        ["-q", "gpu", "-gpu", "num=1:gmodel=NVIDIAA100", "ls"]
+    )
     assert "--gpus-per-task=2" in slurm_options(["-q", "gpu", "-gpu", "num=2/task", "ls"])
     req = resources.gpu("num=1:mode=shared:mps=yes:j_exclusive=yes", "a100")
     assert req.mps and req.j_exclusive and req.mode == "shared"
 
 
-@pytest.mark.parametrize("value, part", [
-    ("num=1:gmodel=V100", "gmodel=V100"),
-    ("num=0", "num=0"),
-    ("num=1:mode=exclusive", "mode"),
-    ("num=1:mps=per_socket", "mps=per_socket"),
-    ("num=1:gmem=10G", "gmem"),
-    ("num=1:gvendor=amd", "gvendor=amd"),
-    ("num", "keyword=value"),
-])
+@pytest.mark.parametrize(
+    "value, part",
+    [
+        ("num=1:gmodel=V100", "gmodel=V100"),
+        ("num=0", "num=0"),
+        ("num=1:mode=exclusive", "mode"),
+        ("num=1:mps=per_socket", "mps=per_socket"),
+        ("num=1:gmem=10G", "gmem"),
+        ("num=1:gvendor=amd", "gvendor=amd"),
+        ("num", "keyword=value"),
+    ],
+)
 def test_bad_gpu_strings_are_refused(value, part):
     with pytest.raises(LsfError, match=part):
         resources.gpu(value, "a100")
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("done(12)", "afterok:12"),
-    ("12", "afterok:12"),
-    ("ended(12) && exit(13)", "afterany:12,afternotok:13"),
-    ("started(5)||done(6)", "after:5?afterok:6"),
-    ("done(7[3])", "afterok:7_3"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("done(12)", "afterok:12"),
+        ("12", "afterok:12"),
+        ("ended(12) && exit(13)", "afterany:12,afternotok:13"),
+        ("started(5)||done(6)", "after:5?afterok:6"),
+        ("done(7[3])", "afterok:7_3"),
+    ],
+)
 def test_dependencies(value, expected):
     assert resources.dependency(value) == expected
 
 
-@pytest.mark.parametrize("value, part", [
-    ("done(a) && ended(b) || exit(c)", "mixing"),
-    ("numdone(12, *)", "numdone"),
-    ("done(myjob)", "job names"),
-    ("!done(3)", "not supported"),
-])
+@pytest.mark.parametrize(
+    "value, part",
+    [
+        ("done(a) && ended(b) || exit(c)", "mixing"),
+        ("numdone(12, *)", "numdone"),
+        ("done(myjob)", "job names"),
+        ("!done(3)", "not supported"),
+    ],
+)
 def test_bad_dependencies(value, part):
     with pytest.raises(LsfError, match=part):
         resources.dependency(value)
@@ -205,7 +257,7 @@ def test_interactive_and_wait_conflicts():
 
 
 def test_batch_script_runs_the_stdin_script_whole(tmp_path):
-    script = "#!/bin/bash\n#BSUB -J t\necho \"$LSB_JOBNAME\"\n"
+    script = '#!/bin/bash\n#BSUB -J t\necho "$LSB_JOBNAME"\n'
     plan = translate.plan({}, [], script, FACTS)
     text = translate.batch_script(plan, [], script, "jobenv")
     assert text.startswith("#!/bin/bash\n")
@@ -216,16 +268,22 @@ def test_batch_script_runs_the_stdin_script_whole(tmp_path):
 
 
 def test_job_environment_variables():
-    env = {"SLURM_JOB_ID": "42", "SLURM_JOB_NODELIST": "cn[01-02]",
-           "SLURM_TASKS_PER_NODE": "2(x2)", "SLURM_JOB_PARTITION": "cpu",
-           "SLURM_SUBMIT_DIR": "/w"}
+    env = {
+        "SLURM_JOB_ID": "42",
+        "SLURM_JOB_NODELIST": "cn[01-02]",
+        "SLURM_TASKS_PER_NODE": "2(x2)",
+        "SLURM_JOB_PARTITION": "cpu",
+        "SLURM_SUBMIT_DIR": "/w",
+    }
     got = jobenv.lsf_variables(env, "train")
     assert got["LSB_JOBID"] == "42" and got["LSB_JOBNAME"] == "train"
     assert got["LSB_HOSTS"] == "cn01 cn01 cn02 cn02"
     assert got["LSB_MCPU_HOSTS"] == "cn01 2 cn02 2"
     assert got["LSB_DJOB_NUMPROC"] == "4" and got["LSB_JOBINDEX"] == "0"
-    array = jobenv.lsf_variables({**env, "SLURM_JOB_ID": "50", "SLURM_ARRAY_JOB_ID": "45",
-                                  "SLURM_ARRAY_TASK_ID": "3"}, "sweep")
+    array = jobenv.lsf_variables(
+        {**env, "SLURM_JOB_ID": "50", "SLURM_ARRAY_JOB_ID": "45", "SLURM_ARRAY_TASK_ID": "3"},
+        "sweep",
+    )
     assert array["LSB_JOBID"] == "45" and array["LSB_JOBINDEX"] == "3"
     assert array["LSB_JOBNAME"] == "sweep[3]"
 
@@ -263,6 +321,7 @@ def test_several_sections_in_one_resource_string():
 
 def test_other_commands_refuse_unknown_options_by_name():
     from hpcdocs.lsf.cli import split_flags
+
     options, operands = split_flags(["-a", "-u", "all", "12", "13[2]"], {"a"}, {"u"}, "bjobs")
     assert options == {"a": True, "u": "all"} and operands == ["12", "13[2]"]
     with pytest.raises(LsfError, match=r"bjobs: -o: option not supported"):

@@ -18,6 +18,7 @@ def lsf(cluster, tmp_path):
 
     def run(cmd, timeout=60, input=None):
         return cluster.run(cmd, timeout=timeout, input=input, cwd=tmp_path)
+
     run.dir = tmp_path
     run.cluster = cluster
     return run
@@ -79,8 +80,7 @@ def test_script_as_command_ignores_its_bsub_lines(lsf):
 
 
 def test_slots_per_host(lsf):
-    r = lsf(f"bsub -K -q {CPU} -n 2 -R 'span[ptile=1]' -o ptile.out "
-            "'echo $LSB_MCPU_HOSTS'")
+    r = lsf(f"bsub -K -q {CPU} -n 2 -R 'span[ptile=1]' -o ptile.out 'echo $LSB_MCPU_HOSTS'")
     job_id(r.stdout)
     hosts = (lsf.dir / "ptile.out").read_text().split()
     assert len(hosts) == 4 and hosts[1] == hosts[3] == "1" and hosts[0] != hosts[2]
@@ -110,10 +110,19 @@ def test_watch_peek_and_kill_a_running_job(lsf):
     r = lsf("bsub -J sleeper -o run.out 'echo started; sleep 120'")
     jid = job_id(r.stdout)
     table = wait_for_stat(lsf, jid, "RUN")
-    assert re.search(rf"^{jid}\s+\S+\s+RUN\s+{CPU}\s+\S+\s+\S+\s+sleeper\s+\w{{3}} +\d+ \d\d:\d\d$",
-                     table, re.M), table
-    assert table.splitlines()[0].split() == ["JOBID", "USER", "STAT", "QUEUE", "FROM_HOST",
-                                             "EXEC_HOST", "JOB_NAME", "SUBMIT_TIME"]
+    assert re.search(
+        rf"^{jid}\s+\S+\s+RUN\s+{CPU}\s+\S+\s+\S+\s+sleeper\s+\w{{3}} +\d+ \d\d:\d\d$", table, re.M
+    ), table
+    assert table.splitlines()[0].split() == [
+        "JOBID",
+        "USER",
+        "STAT",
+        "QUEUE",
+        "FROM_HOST",
+        "EXEC_HOST",
+        "JOB_NAME",
+        "SUBMIT_TIME",
+    ]
     peek = ""
     for _ in range(20):
         peek = lsf(f"bpeek {jid}").stdout
@@ -150,19 +159,24 @@ def test_wait_returns_the_exit_code(lsf):
 
 def test_gpu_job_sees_its_gpus(lsf):
     lsf.cluster.require_partition(GPU)
-    r = lsf(f"bsub -K -q {GPU} -gpu 'num=2:mode=exclusive_process:mps=no' -o gpu.out "
-            "'echo $CUDA_VISIBLE_DEVICES'")
+    r = lsf(
+        f"bsub -K -q {GPU} -gpu 'num=2:mode=exclusive_process:mps=no' -o gpu.out "
+        "'echo $CUDA_VISIBLE_DEVICES'"
+    )
     assert r.returncode == 0, r.stderr
     assert len((lsf.dir / "gpu.out").read_text().strip().split(",")) == 2
 
 
-@pytest.mark.parametrize("options, named", [
-    ("-app big", "-app: option not supported"),
-    ("-R 'select[mem>100]'", "select[] section is not supported"),
-    ("-gpu 'num=1:gmem=10G'", "gmem= is not supported"),
-    ("-q nosuch", "nosuch: No such queue"),
-    ("-w 'done(myjob)'", "job names are not supported"),
-])
+@pytest.mark.parametrize(
+    "options, named",
+    [
+        ("-app big", "-app: option not supported"),
+        ("-R 'select[mem>100]'", "select[] section is not supported"),
+        ("-gpu 'num=1:gmem=10G'", "gmem= is not supported"),
+        ("-q nosuch", "nosuch: No such queue"),
+        ("-w 'done(myjob)'", "job names are not supported"),
+    ],
+)
 def test_refused_options_submit_nothing(lsf, options, named):
     r = lsf(f"bsub {options} hostname")
     assert r.returncode != 0
@@ -185,11 +199,21 @@ def test_queues_and_hosts(lsf):
     queues = lsf("bqueues").stdout.splitlines()
     assert queues[0].split()[:4] == ["QUEUE_NAME", "PRIO", "STATUS", "MAX"]
     assert [line.split()[0] for line in queues[1:]] == [
-        part["name"] for part in facts.partitions().values()]
+        part["name"] for part in facts.partitions().values()
+    ]
     assert all("Open:Active" in line for line in queues[1:])
     hosts = lsf("bhosts").stdout.splitlines()
-    assert hosts[0].split() == ["HOST_NAME", "STATUS", "JL/U", "MAX", "NJOBS", "RUN", "SSUSP",
-                                "USUSP", "RSV"]
+    assert hosts[0].split() == [
+        "HOST_NAME",
+        "STATUS",
+        "JL/U",
+        "MAX",
+        "NJOBS",
+        "RUN",
+        "SSUSP",
+        "USUSP",
+        "RSV",
+    ]
     names = [line.split()[0] for line in hosts[1:]]
     prefix = facts.get("partitions.cpu.node_prefix")
     assert f"{prefix}01" in names

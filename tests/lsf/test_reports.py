@@ -24,10 +24,17 @@ PENDING_ARRAY = (
     "AllocNode:Sid=login1:99 NodeList=(null) NumNodes=1 NumCPUs=1 NumTasks=1 "
     "Command=(null) WorkDir=/home/alice StdOut=/home/alice/s_%A_%a.out"
 )
-HELD = RUNNING.replace("JobId=12", "JobId=13").replace("JobState=RUNNING", "JobState=PENDING") \
-    .replace("Reason=None", "Reason=JobHeldUser").replace("UserId=alice", "UserId=bob")
-FAILED = RUNNING.replace("JobId=12", "JobId=11").replace("JobState=RUNNING", "JobState=FAILED") \
+HELD = (
+    RUNNING.replace("JobId=12", "JobId=13")
+    .replace("JobState=RUNNING", "JobState=PENDING")
+    .replace("Reason=None", "Reason=JobHeldUser")
+    .replace("UserId=alice", "UserId=bob")
+)
+FAILED = (
+    RUNNING.replace("JobId=12", "JobId=11")
+    .replace("JobState=RUNNING", "JobState=FAILED")
     .replace("ExitCode=0:0", "ExitCode=3:0")
+)
 SACCT = (
     "9|alice|COMPLETED|cpu|2026-11-03T17:00:00|2026-11-03T17:00:02|2026-11-03T17:01:02|cn01|"
     "2|0:0|/home/alice|bsub:login1:aGVsbG8=|hello\n"
@@ -51,12 +58,22 @@ def test_scontrol_records():
     assert array[0].start is None
 
 
-@pytest.mark.parametrize("state, reason, stat", [
-    ("PENDING", "Priority", "PEND"), ("PENDING", "JobHeldUser", "PSUSP"),
-    ("RUNNING", "", "RUN"), ("COMPLETING", "", "RUN"), ("SUSPENDED", "", "USUSP"),
-    ("COMPLETED", "", "DONE"), ("FAILED", "", "EXIT"), ("CANCELLED by 0", "", "EXIT"),
-    ("TIMEOUT", "", "EXIT"), ("OUT_OF_MEMORY", "", "EXIT"), ("NODE_FAIL", "", "EXIT"),
-])
+@pytest.mark.parametrize(
+    "state, reason, stat",
+    [
+        ("PENDING", "Priority", "PEND"),
+        ("PENDING", "JobHeldUser", "PSUSP"),
+        ("RUNNING", "", "RUN"),
+        ("COMPLETING", "", "RUN"),
+        ("SUSPENDED", "", "USUSP"),
+        ("COMPLETED", "", "DONE"),
+        ("FAILED", "", "EXIT"),
+        ("CANCELLED by 0", "", "EXIT"),
+        ("TIMEOUT", "", "EXIT"),
+        ("OUT_OF_MEMORY", "", "EXIT"),
+        ("NODE_FAIL", "", "EXIT"),
+    ],
+)
 def test_states(state, reason, stat):
     assert slurm.lsf_state(state, reason) == stat
 
@@ -73,11 +90,11 @@ def test_bjobs_default_table():
     text = bjobs.render(shown, {})
     lines = text.splitlines()
     assert lines[0] == bjobs.HEADER
-    assert lines[1] == ("12      alice   RUN   cpu        login1      4*cn01      train      "
-                        "Nov  3 18:00")
+    assert lines[1] == (
+        "12      alice   RUN   cpu        login1      4*cn01      train      Nov  3 18:00"
+    )
     assert lines[2] == " " * 45 + "4*cn02"
-    assert lines[3].startswith("20      alice   PEND  gpu        login1                  "
-                               "sweep[1]")
+    assert lines[3].startswith("20      alice   PEND  gpu        login1                  sweep[1]")
     assert "FAILED" not in text and len(lines) == 6  # finished and bob's jobs are left out
 
 
@@ -85,13 +102,22 @@ def test_bjobs_filters():
     all_jobs = jobs()
     assert [j.lsf_id for j in bjobs.select(all_jobs, {"a": True}, [], "alice")][-1] == "11"
     assert [j.lsf_id for j in bjobs.select(all_jobs, {"d": True}, [], "alice")] == ["11"]
-    assert [j.lsf_id for j in bjobs.select(all_jobs, {"u": "all", "p": True}, [], "x")] == \
-        ["13", "20[1]", "20[2]", "20[3]"]
+    assert [j.lsf_id for j in bjobs.select(all_jobs, {"u": "all", "p": True}, [], "x")] == [
+        "13",
+        "20[1]",
+        "20[2]",
+        "20[3]",
+    ]
     assert bjobs.select(all_jobs, {"u": "bob"}, [], "alice")[0].stat == "PSUSP"
-    assert [j.lsf_id for j in bjobs.select(all_jobs, {"J": "sw*"}, [], "alice")] == \
-        ["20[1]", "20[2]", "20[3]"]
-    assert [j.lsf_id for j in bjobs.select(all_jobs, {}, ["20[2]", "11"], "alice")] == \
-        ["20[2]", "11"]
+    assert [j.lsf_id for j in bjobs.select(all_jobs, {"J": "sw*"}, [], "alice")] == [
+        "20[1]",
+        "20[2]",
+        "20[3]",
+    ]
+    assert [j.lsf_id for j in bjobs.select(all_jobs, {}, ["20[2]", "11"], "alice")] == [
+        "20[2]",
+        "11",
+    ]
     assert [j.lsf_id for j in bjobs.select(all_jobs, {"m": "cn02"}, [], "alice")] == ["12"]
 
 
@@ -113,8 +139,10 @@ def test_bkill_targets():
     all_jobs = jobs() + slurm.parse_sacct(SACCT)
     chosen, problems = bkill.targets(all_jobs, {}, ["12", "20[2]", "11", "999"], "alice")
     assert [j.lsf_id for j in chosen] == ["12", "20[2]"]
-    assert problems == [("11", "Job <11>: Job has already finished"),
-                        ("999", "Job <999>: No matching job found")]
+    assert problems == [
+        ("11", "Job <11>: Job has already finished"),
+        ("999", "Job <999>: No matching job found"),
+    ]
     chosen, _ = bkill.targets(all_jobs, {}, ["0"], "alice")
     assert bkill.scancel_ids(chosen, {j.job_id for j in chosen}) == ["12", "20"]
     chosen, _ = bkill.targets(all_jobs, {}, ["20"], "alice")
@@ -135,21 +163,37 @@ PARTITIONS = (
 def test_bqueues_rows():
     parts = bqueues.parse_partitions(PARTITIONS)
     lines = bqueues.rows(["cpu", "gpu", "debug"], parts, jobs())
-    assert lines[0].split() == ["QUEUE_NAME", "PRIO", "STATUS", "MAX", "JL/U", "JL/P", "JL/H",
-                                "NJOBS", "PEND", "RUN", "SUSP"]
-    assert lines[1].split() == ["cpu", "1", "Open:Active", "-", "-", "-", "-", "16", "8", "8",
-                                "0"]
+    assert lines[0].split() == [
+        "QUEUE_NAME",
+        "PRIO",
+        "STATUS",
+        "MAX",
+        "JL/U",
+        "JL/P",
+        "JL/H",
+        "NJOBS",
+        "PEND",
+        "RUN",
+        "SUSP",
+    ]
+    assert lines[1].split() == ["cpu", "1", "Open:Active", "-", "-", "-", "-", "16", "8", "8", "0"]
     assert lines[2].split()[:3] == ["gpu", "1", "Open:Inact"]
     assert lines[3].split()[:3] == ["debug", "-", "Closed:Inact"]
     text = bqueues.long_format("cpu", parts["cpu"], jobs(), True)
     assert " 10080.0 min" in text and "HOSTS:  cn01 cn02" in text and "default queue" in text
 
 
-@pytest.mark.parametrize("state, short, wide", [
-    ("idle", "ok", "ok"), ("mixed", "ok", "ok"), ("allocated", "closed", "closed_Full"),
-    ("drained", "closed", "closed_Adm"), ("down*", "unavail", "unavail"),
-    ("idle*+not_responding", "ok", "ok"),
-])
+@pytest.mark.parametrize(
+    "state, short, wide",
+    [
+        ("idle", "ok", "ok"),
+        ("mixed", "ok", "ok"),
+        ("allocated", "closed", "closed_Full"),
+        ("drained", "closed", "closed_Adm"),
+        ("down*", "unavail", "unavail"),
+        ("idle*+not_responding", "ok", "ok"),
+    ],
+)
 def test_bhosts_status(state, short, wide):
     assert bhosts.status(state, False) == short
     assert bhosts.status(state, True) == wide
@@ -158,8 +202,17 @@ def test_bhosts_status(state, short, wide):
 def test_bhosts_rows():
     hosts = bhosts.parse_sinfo("cn01|mixed|32\ncn01|mixed|32\ncn02|idle|32\ngn01|down|16\n")
     lines = bhosts.rows(hosts, jobs(), False)
-    assert lines[0].split() == ["HOST_NAME", "STATUS", "JL/U", "MAX", "NJOBS", "RUN", "SSUSP",
-                                "USUSP", "RSV"]
+    assert lines[0].split() == [
+        "HOST_NAME",
+        "STATUS",
+        "JL/U",
+        "MAX",
+        "NJOBS",
+        "RUN",
+        "SSUSP",
+        "USUSP",
+        "RSV",
+    ]
     assert lines[1].split() == ["cn01", "ok", "-", "32", "4", "4", "0", "0", "0"]
     assert [line.split()[0] for line in lines[1:]] == ["cn01", "cn02", "gn01"]
     assert lines[3].split()[1] == "unavail"
@@ -168,8 +221,15 @@ def test_bhosts_rows():
 def test_bhist_seconds():
     now = datetime(2026, 11, 3, 18, 0, 40)
     running = jobs()[0]
-    assert bhist.seconds(running, now) == {"PEND": 10, "PSUSP": 0, "RUN": 30, "USUSP": 0,
-                                           "SSUSP": 0, "UNKWN": 0, "TOTAL": 40}
+    assert bhist.seconds(running, now) == {
+        "PEND": 10,
+        "PSUSP": 0,
+        "RUN": 30,
+        "USUSP": 0,
+        "SSUSP": 0,
+        "UNKWN": 0,
+        "TOTAL": 40,
+    }
     done = slurm.parse_sacct(SACCT)[0]
     assert bhist.seconds(done, now)["RUN"] == 60
     text = bhist.history(done, now)

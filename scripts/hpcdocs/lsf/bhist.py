@@ -23,7 +23,7 @@ jobs only; -a all, -d finished, -p pending, -r running.
 Other bhist options are refused with a message naming them.
 """
 
-HEADER = ("JOBID   USER    JOB_NAME  PEND    PSUSP   RUN     USUSP   SSUSP   UNKWN   TOTAL")
+HEADER = "JOBID   USER    JOB_NAME  PEND    PSUSP   RUN     USUSP   SSUSP   UNKWN   TOTAL"
 
 
 def seconds(job: Job, now: datetime) -> dict[str, int]:
@@ -47,33 +47,47 @@ def rows(jobs: list[Job], now: datetime, wide: bool) -> list[str]:
     for job in jobs:
         t = seconds(job, now)
         name = short_name(job.name, wide, width=9)
-        result.append(f"{job.lsf_id:<7} {job.user:<7} {name:<9} {t['PEND']:<7} "
-                      f"{t['PSUSP']:<7} {t['RUN']:<7} {t['USUSP']:<7} {t['SSUSP']:<7} "
-                      f"{t['UNKWN']:<7} {t['TOTAL']}")
+        result.append(
+            f"{job.lsf_id:<7} {job.user:<7} {name:<9} {t['PEND']:<7} "
+            f"{t['PSUSP']:<7} {t['RUN']:<7} {t['USUSP']:<7} {t['SSUSP']:<7} "
+            f"{t['UNKWN']:<7} {t['TOTAL']}"
+        )
     return result
 
 
 def history(job: Job, now: datetime) -> str:
-    lines = [wrap(f"Job <{job.lsf_id}>, Job Name <{job.name}>, User <{job.user}>, "
-                  f"Command <{job.command or '-'}>"),
-             wrap(f"{long_time(job.submit)}: Submitted from host <{job.from_host}>, to Queue "
-                  f"<{job.queue}>, CWD <{job.workdir}>, {job.slots} Task(s);")]
+    lines = [
+        wrap(
+            f"Job <{job.lsf_id}>, Job Name <{job.name}>, User <{job.user}>, "
+            f"Command <{job.command or '-'}>"
+        ),
+        wrap(
+            f"{long_time(job.submit)}: Submitted from host <{job.from_host}>, to Queue "
+            f"<{job.queue}>, CWD <{job.workdir}>, {job.slots} Task(s);"
+        ),
+    ]
     if job.start:
         hosts = " ".join(f"<{h}>" if n == 1 else f"<{n}*{h}>" for h, n in job.hosts)
-        lines.append(wrap(f"{long_time(job.start)}: Dispatched {job.slots} Task(s) on Host(s) "
-                          f"{hosts};"))
+        lines.append(
+            wrap(f"{long_time(job.start)}: Dispatched {job.slots} Task(s) on Host(s) {hosts};")
+        )
         lines.append(f"{long_time(job.start)}: Starting;")
     if job.stat == "DONE":
         lines.append(f"{long_time(job.end)}: Done successfully.")
     elif job.stat == "EXIT":
-        lines.append(f"{long_time(job.end)}: Exited with exit code {job.exit_code}. "
-                     f"Slurm state: {job.slurm_state}.")
+        lines.append(
+            f"{long_time(job.end)}: Exited with exit code {job.exit_code}. "
+            f"Slurm state: {job.slurm_state}."
+        )
     t = seconds(job, now)
-    lines += ["Summary of time in seconds spent in various states by  "
-              f"{long_time(now)}",
-              "  PEND     PSUSP    RUN      USUSP    SSUSP    UNKWN    TOTAL",
-              "  " + " ".join(f"{t[k]:<8}" for k in
-                              ("PEND", "PSUSP", "RUN", "USUSP", "SSUSP", "UNKWN", "TOTAL"))]
+    lines += [
+        f"Summary of time in seconds spent in various states by  {long_time(now)}",
+        "  PEND     PSUSP    RUN      USUSP    SSUSP    UNKWN    TOTAL",
+        "  "
+        + " ".join(
+            f"{t[k]:<8}" for k in ("PEND", "PSUSP", "RUN", "USUSP", "SSUSP", "UNKWN", "TOTAL")
+        ),
+    ]
     return "\n\n".join(lines[:-3]) + "\n\n" + "\n".join(lines[-3:])
 
 

@@ -52,8 +52,10 @@ def rows(hosts: list[tuple[str, str, int]], jobs: list[slurm.Job], wide: bool) -
     for host, state, cpus in hosts:
         run = sum(n for job in jobs if job.stat == "RUN" for h, n in job.hosts if h == host)
         susp = sum(n for job in jobs if job.stat == "USUSP" for h, n in job.hosts if h == host)
-        result.append(f"{host:<18} {status(state, wide):<12} {'-':>4} {cpus:>6} "
-                      f"{run + susp:>6} {run:>6} {0:>6} {susp:>6} {0:>6}")
+        result.append(
+            f"{host:<18} {status(state, wide):<12} {'-':>4} {cpus:>6} "
+            f"{run + susp:>6} {run:>6} {0:>6} {susp:>6} {0:>6}"
+        )
     return result
 
 

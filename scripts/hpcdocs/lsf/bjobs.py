@@ -31,16 +31,20 @@ Other bjobs options are refused with a message naming them.
 FLAGS = {"a", "d", "p", "r", "s", "l", "w", "noheader"}
 VALUED = {"u", "J", "q", "m"}
 ORDER = {"RUN": 0, "USUSP": 1, "SSUSP": 1, "PSUSP": 2, "PEND": 2, "DONE": 3, "EXIT": 3}
-EMPTY = {"d": "No DONE/EXIT job found", "p": "No pending job found",
-         "r": "No running job found", "s": "No suspended job found",
-         "a": "No job found"}
+EMPTY = {
+    "d": "No DONE/EXIT job found",
+    "p": "No pending job found",
+    "r": "No running job found",
+    "s": "No suspended job found",
+    "a": "No job found",
+}
 HEADER = "JOBID   USER    STAT  QUEUE      FROM_HOST   EXEC_HOST   JOB_NAME   SUBMIT_TIME"
 EXEC_COLUMN = 45  # where EXEC_HOST starts in HEADER
 
 
 def short_name(name: str, wide: bool, width: int = 10) -> str:
     """LSF shows long names as '*' and their last characters unless -w."""
-    return name if wide or len(name) <= width else "*" + name[-(width - 1):]
+    return name if wide or len(name) <= width else "*" + name[-(width - 1) :]
 
 
 def exec_hosts(job: Job) -> list[str]:
@@ -51,9 +55,11 @@ def table_rows(jobs: list[Job], wide: bool) -> list[str]:
     rows = []
     for job in jobs:
         hosts = exec_hosts(job) or [""]
-        line = (f"{job.job_id:<7} {job.user:<7} {job.stat:<5} {job.queue:<10} "
-                f"{job.from_host:<11} {hosts[0]:<11} {short_name(job.name, wide):<10} "
-                f"{lsf_time(job.submit)}")
+        line = (
+            f"{job.job_id:<7} {job.user:<7} {job.stat:<5} {job.queue:<10} "
+            f"{job.from_host:<11} {hosts[0]:<11} {short_name(job.name, wide):<10} "
+            f"{lsf_time(job.submit)}"
+        )
         rows.append(line)
         rows += [" " * EXEC_COLUMN + host for host in hosts[1:]]
     return rows
@@ -64,29 +70,51 @@ def long_time(moment) -> str:
 
 
 def wrap(text: str) -> str:
-    return "\n".join(textwrap.wrap(text, width=79, subsequent_indent=" " * 21,
-                                   break_long_words=False, break_on_hyphens=False))
+    return "\n".join(
+        textwrap.wrap(
+            text,
+            width=79,
+            subsequent_indent=" " * 21,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    )
 
 
 def long_format(job: Job) -> str:
     """bjobs -l: the job's paragraphs, wrapped the way LSF wraps them."""
-    parts = [wrap(f"Job <{job.lsf_id}>, Job Name <{job.name}>, User <{job.user}>, "
-                  f"Status <{job.stat}>, Queue <{job.queue}>, Command <{job.command or '-'}>")]
+    parts = [
+        wrap(
+            f"Job <{job.lsf_id}>, Job Name <{job.name}>, User <{job.user}>, "
+            f"Status <{job.stat}>, Queue <{job.queue}>, Command <{job.command or '-'}>"
+        )
+    ]
     files = f", Output File <{job.stdout}>" if job.stdout else ""
     if job.stderr and job.stderr != job.stdout:
         files += f", Error File <{job.stderr}>"
-    parts.append(wrap(f"{long_time(job.submit)}: Submitted from host <{job.from_host}>, "
-                      f"CWD <{job.workdir}>{files}, {job.slots} Task(s);"))
+    parts.append(
+        wrap(
+            f"{long_time(job.submit)}: Submitted from host <{job.from_host}>, "
+            f"CWD <{job.workdir}>{files}, {job.slots} Task(s);"
+        )
+    )
     if job.start:
         hosts = " ".join(f"<{h}>" for h in exec_hosts(job))
-        parts.append(wrap(f"{long_time(job.start)}: Started {job.slots} Task(s) on Host(s) "
-                          f"{hosts}, Allocated {job.slots} Slot(s) on Host(s) {hosts}, "
-                          f"Execution CWD <{job.workdir}>;"))
+        parts.append(
+            wrap(
+                f"{long_time(job.start)}: Started {job.slots} Task(s) on Host(s) "
+                f"{hosts}, Allocated {job.slots} Slot(s) on Host(s) {hosts}, "
+                f"Execution CWD <{job.workdir}>;"
+            )
+        )
     if job.stat == "DONE":
         parts.append(f"{long_time(job.end)}: Done successfully.")
     elif job.stat == "EXIT":
-        why = f"Exited with exit code {job.exit_code}" if not job.signal else \
-            f"Exited by signal {job.signal}"
+        why = (
+            f"Exited with exit code {job.exit_code}"
+            if not job.signal
+            else f"Exited by signal {job.signal}"
+        )
         parts.append(wrap(f"{long_time(job.end)}: {why}. Slurm state: {job.slurm_state}."))
     elif job.stat in ("PEND", "PSUSP"):
         parts.append(f" PENDING REASONS:\n {job.reason or 'Waiting for resources'};")
@@ -118,14 +146,17 @@ def select(jobs: list[Job], options: dict, ids: list[str], me: str) -> list[Job]
     if options.get("s"):
         jobs = [job for job in jobs if job.stat.endswith("SUSP") and job.stat != "PSUSP"]
     if "J" in options:
-        jobs = [job for job in jobs if fnmatch.fnmatchcase(job.name, options["J"])
-                or fnmatch.fnmatchcase(job.name.split("[")[0], options["J"])]
+        jobs = [
+            job
+            for job in jobs
+            if fnmatch.fnmatchcase(job.name, options["J"])
+            or fnmatch.fnmatchcase(job.name.split("[")[0], options["J"])
+        ]
     if "q" in options:
         jobs = [job for job in jobs if job.queue == options["q"]]
     if "m" in options:
         jobs = [job for job in jobs if options["m"] in (h for h, _ in job.hosts)]
-    return sorted(jobs, key=lambda j: (ORDER.get(j.stat, 4), int(j.job_id),
-                                       int(j.index or 0)))
+    return sorted(jobs, key=lambda j: (ORDER.get(j.stat, 4), int(j.job_id), int(j.index or 0)))
 
 
 def render(jobs: list[Job], options: dict) -> str:

@@ -37,8 +37,12 @@ def targets(jobs: list[Job], options: dict, ids: list[str], me: str) -> tuple[li
     if "0" in ids or (selectors and not ids):
         chosen = [job for job in mine if job.stat not in slurm.FINISHED]
         if "J" in options:
-            chosen = [job for job in chosen if fnmatch.fnmatchcase(job.name, options["J"])
-                      or fnmatch.fnmatchcase(job.name.split("[")[0], options["J"])]
+            chosen = [
+                job
+                for job in chosen
+                if fnmatch.fnmatchcase(job.name, options["J"])
+                or fnmatch.fnmatchcase(job.name.split("[")[0], options["J"])
+            ]
         if "q" in options:
             chosen = [job for job in chosen if job.queue == options["q"]]
         if "m" in options:

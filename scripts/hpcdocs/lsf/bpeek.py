@@ -29,10 +29,14 @@ def choose(jobs: list[Job], options: dict, ids: list[str], me: str) -> Job:
             raise LsfError(f"Job <{ids[0]}>: No matching job found")
         job = found[0]
     else:
-        candidates = [job for job in mine if job.stat not in slurm.FINISHED
-                      and options.get("q", job.queue) == job.queue
-                      and ("m" not in options or options["m"] in (h for h, _ in job.hosts))
-                      and options.get("J", job.name) in (job.name, job.name.split("[")[0])]
+        candidates = [
+            job
+            for job in mine
+            if job.stat not in slurm.FINISHED
+            and options.get("q", job.queue) == job.queue
+            and ("m" not in options or options["m"] in (h for h, _ in job.hosts))
+            and options.get("J", job.name) in (job.name, job.name.split("[")[0])
+        ]
         if not candidates:
             raise LsfError("No unfinished job found")
         job = max(candidates, key=lambda j: (int(j.job_id), int(j.index or 0)))
@@ -77,8 +81,9 @@ def body(argv: list[str]) -> int:
             text, offsets[path] = read_from(path, offsets[path])
             sys.stdout.write(text)
         sys.stdout.flush()
-        current = slurm.parse_scontrol_jobs(slurm.run(
-            ["scontrol", "show", "job", "-d", "-o", job.slurm_id], check=False))
+        current = slurm.parse_scontrol_jobs(
+            slurm.run(["scontrol", "show", "job", "-d", "-o", job.slurm_id], check=False)
+        )
         if not current or current[0].stat in slurm.FINISHED:
             break
     return 0

@@ -22,9 +22,13 @@ partition's PriorityTier; the slot limits (MAX JL/U JL/P JL/H) are not set.
 Other bqueues options are refused with a message naming them.
 """
 
-STATUS = {"UP": "Open:Active", "DOWN": "Open:Inact", "DRAIN": "Closed:Active",
-          "INACTIVE": "Closed:Inact"}
-HEADER = ("QUEUE_NAME      PRIO STATUS          MAX JL/U JL/P JL/H NJOBS  PEND   RUN  SUSP")
+STATUS = {
+    "UP": "Open:Active",
+    "DOWN": "Open:Inact",
+    "DRAIN": "Closed:Active",
+    "INACTIVE": "Closed:Inact",
+}
+HEADER = "QUEUE_NAME      PRIO STATUS          MAX JL/U JL/P JL/H NJOBS  PEND   RUN  SUSP"
 
 
 def parse_partitions(text: str) -> dict[str, dict]:
@@ -69,23 +73,28 @@ def rows(names: list[str], parts: dict, jobs: list[slurm.Job]) -> list[str]:
         info = parts.get(name, {})
         c = counts(jobs, name)
         status = STATUS.get(info.get("State", ""), "Closed:Inact")
-        result.append(f"{name:<15} {info.get('PriorityTier', '-'):>4} {status:<15} "
-                      f"{'-':>4} {'-':>4} {'-':>4} {'-':>4} {c['NJOBS']:>5} {c['PEND']:>5} "
-                      f"{c['RUN']:>5} {c['SUSP']:>5}")
+        result.append(
+            f"{name:<15} {info.get('PriorityTier', '-'):>4} {status:<15} "
+            f"{'-':>4} {'-':>4} {'-':>4} {'-':>4} {c['NJOBS']:>5} {c['PEND']:>5} "
+            f"{c['RUN']:>5} {c['SUSP']:>5}"
+        )
     return result
 
 
 def long_format(name: str, info: dict, jobs: list[slurm.Job], default: bool) -> str:
     c = counts(jobs, name)
     status = STATUS.get(info.get("State", ""), "Closed:Inact")
-    lines = [f"QUEUE: {name}",
-             f"  -- Slurm partition {name} of the test cluster."
-             + (" This is the default queue." if default else ""),
-             "", "PARAMETERS/STATISTICS",
-             "PRIO NICE STATUS          MAX JL/U JL/P JL/H NJOBS  PEND   RUN SSUSP USUSP  RSV",
-             f"{info.get('PriorityTier', '-'):>4} {0:>4} {status:<15} {'-':>4} {'-':>4} "
-             f"{'-':>4} {'-':>4} {c['NJOBS']:>5} {c['PEND']:>5} {c['RUN']:>5} {0:>5} "
-             f"{c['SUSP']:>5} {0:>4}"]
+    lines = [
+        f"QUEUE: {name}",
+        f"  -- Slurm partition {name} of the test cluster."
+        + (" This is the default queue." if default else ""),
+        "",
+        "PARAMETERS/STATISTICS",
+        "PRIO NICE STATUS          MAX JL/U JL/P JL/H NJOBS  PEND   RUN SSUSP USUSP  RSV",
+        f"{info.get('PriorityTier', '-'):>4} {0:>4} {status:<15} {'-':>4} {'-':>4} "
+        f"{'-':>4} {'-':>4} {c['NJOBS']:>5} {c['PEND']:>5} {c['RUN']:>5} {0:>5} "
+        f"{c['SUSP']:>5} {0:>4}",
+    ]
     limit = minutes(info.get("MaxTime", ""))
     if limit is not None:
         lines += ["", " RUNLIMIT", f" {limit:.1f} min"]
@@ -109,8 +118,9 @@ def body(argv: list[str]) -> int:
     parts = parse_partitions(slurm.run(["scontrol", "show", "partition", "-o"]))
     jobs = slurm.live_jobs()
     if options.get("l"):
-        sys.stdout.write("\n".join(long_format(n, parts.get(n, {}), jobs, n == default)
-                                   for n in names))
+        sys.stdout.write(
+            "\n".join(long_format(n, parts.get(n, {}), jobs, n == default) for n in names)
+        )
     else:
         sys.stdout.write("\n".join(rows(names, parts, jobs)) + "\n")
     return 0

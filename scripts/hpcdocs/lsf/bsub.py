@@ -71,8 +71,10 @@ ROOT = Path(__file__).resolve().parents[3]
 def env_command() -> str:
     """The command a job runs to get LSF's variables (see jobenv.py)."""
     scripts = ROOT / "scripts"
-    return (f"PYTHONPATH={shlex.quote(str(scripts))} {shlex.quote(sys.executable)} "
-            "-m hpcdocs.lsf.jobenv")
+    return (
+        f"PYTHONPATH={shlex.quote(str(scripts))} {shlex.quote(sys.executable)} "
+        "-m hpcdocs.lsf.jobenv"
+    )
 
 
 def read_script() -> str:
@@ -101,23 +103,33 @@ def body(argv: list[str]) -> int:
         script = read_script()
         if not script.strip():
             raise LsfError(f"No command is specified. {NOT_SUBMITTED}")
-        options = bsub_args.merge(bsub_args.parse_script(script, "job script (stdin)"),
-                                  cmd_options)
+        options = bsub_args.merge(bsub_args.parse_script(script, "job script (stdin)"), cmd_options)
     cluster = facts.load()
     needs_nodes = "m" in options
-    plan = translate.plan(options, command, script, cluster,
-                          queue_nodes=slurm.partition_nodes() if needs_nodes else None,
-                          cwd_is_dir=os.path.isdir)
+    plan = translate.plan(
+        options,
+        command,
+        script,
+        cluster,
+        queue_nodes=slurm.partition_nodes() if needs_nodes else None,
+        cwd_is_dir=os.path.isdir,
+    )
     if plan.interactive:
         return interactive(plan, command)
     job_script = translate.batch_script(plan, command, script, env_command())
     shown = translate.default_name(command, script)  # bjobs -l's Command
     try:
         # --ignore-pbs: sbatch would read the script's #BSUB lines itself.
-        out = slurm.run(["sbatch", "--parsable", "--ignore-pbs",
-                         f"--comment={slurm.make_comment(socket.gethostname(), shown)}",
-                         *plan.slurm],
-                        input_text=job_script)
+        out = slurm.run(
+            [
+                "sbatch",
+                "--parsable",
+                "--ignore-pbs",
+                f"--comment={slurm.make_comment(socket.gethostname(), shown)}",
+                *plan.slurm,
+            ],
+            input_text=job_script,
+        )
     except LsfError as err:
         raise LsfError(f"{err}. {NOT_SUBMITTED}") from None
     job_id = out.strip().split(";")[0]
@@ -140,7 +152,8 @@ def wait_for(job_id: str) -> int:
     started = False
     while True:
         jobs = slurm.parse_scontrol_jobs(
-            slurm.run(["scontrol", "show", "job", "-d", "-o", job_id], check=False))
+            slurm.run(["scontrol", "show", "job", "-d", "-o", job_id], check=False)
+        )
         if not jobs:
             raise LsfError(f"Job <{job_id}> is not found")
         started = started or any(job.start is not None for job in jobs)
@@ -162,8 +175,10 @@ def interactive(plan: translate.Plan, command: list[str]) -> int:
     # The command line runs in a shell, as in LSF (and as in batch jobs here).
     inner = f'eval "$({env_command()} --name {shlex.quote(plan.name)})"\n{" ".join(command)}'
     pty = "--pty " if plan.interactive == "Is" else ""
-    env = ('export LSF_JOB_TASKS_PER_NODE="$SLURM_TASKS_PER_NODE"; '
-           f'exec srun --ntasks=1 --nodes=1 {pty}bash -c {shlex.quote(inner)}')
+    env = (
+        'export LSF_JOB_TASKS_PER_NODE="$SLURM_TASKS_PER_NODE"; '
+        f"exec srun --ntasks=1 --nodes=1 {pty}bash -c {shlex.quote(inner)}"
+    )
     cmd = ["salloc", *plan.slurm, "bash", "-c", env]
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
     relay = threading.Thread(target=relay_salloc, args=(proc, plan), daemon=True)
@@ -192,8 +207,9 @@ def relay_salloc(proc: subprocess.Popen, plan: translate.Plan) -> None:
             continue  # the exit status is bsub's own
         elif line.startswith("salloc: "):
             if "error" in line:
-                sys.stderr.write(line.replace("salloc: error: ", "") .rstrip() +
-                                 f". {NOT_SUBMITTED}\n")
+                sys.stderr.write(
+                    line.replace("salloc: error: ", "").rstrip() + f". {NOT_SUBMITTED}\n"
+                )
             continue
         else:
             sys.stderr.write(line)

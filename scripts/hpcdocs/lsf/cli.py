@@ -13,8 +13,9 @@ from hpcdocs.lsf import BANNER, LsfError
 
 def version() -> str:
     try:
-        slurm = subprocess.run(["sinfo", "-V"], capture_output=True, text=True,
-                               check=False).stdout.strip()
+        slurm = subprocess.run(
+            ["sinfo", "-V"], capture_output=True, text=True, check=False
+        ).stdout.strip()
     except FileNotFoundError:
         slurm = "Slurm not found on PATH"
     return f"{BANNER}\n{slurm}\n"
@@ -37,6 +38,7 @@ def wants(argv: list[str], help_text: str) -> int | None:
 
 def main_wrapper(name: str, body: Callable[[list[str]], int], help_text: str) -> Callable:
     """A command's main: -h/-V, then body; LsfError becomes a message and status."""
+
     def main(argv: list[str] | None = None) -> int:
         argv = sys.argv[1:] if argv is None else argv
         early = wants(argv, help_text)
@@ -50,12 +52,14 @@ def main_wrapper(name: str, body: Callable[[list[str]], int], help_text: str) ->
             return err.status
         except KeyboardInterrupt:
             return 130
+
     main.__name__ = f"{name}_main"
     return main
 
 
-def split_flags(argv: list[str], flags: set[str], valued: set[str], command: str
-                ) -> tuple[dict, list[str]]:
+def split_flags(
+    argv: list[str], flags: set[str], valued: set[str], command: str
+) -> tuple[dict, list[str]]:
     """LSF-style options (-a, -u user) anywhere before the operands.
 
     Returns ({option: value or True}, operands). An option the command does
@@ -76,9 +80,12 @@ def split_flags(argv: list[str], flags: set[str], valued: set[str], command: str
                 i += 1
                 options[name] = argv[i]
             else:
-                raise LsfError(f"{command}: {arg}: option not supported by this LSF "
-                               "compatibility layer over Slurm (see {command} -h)"
-                               .replace("{command}", command))
+                raise LsfError(
+                    f"{command}: {arg}: option not supported by this LSF "
+                    "compatibility layer over Slurm (see {command} -h)".replace(
+                        "{command}", command
+                    )
+                )
         else:
             operands.append(arg)
         i += 1

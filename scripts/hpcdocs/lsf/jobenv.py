@@ -48,8 +48,9 @@ def lsf_variables(env: Mapping[str, str], name: str) -> dict[str, str]:
     hosts = expand_hostlist(env.get("SLURM_JOB_NODELIST", env.get("SLURM_NODELIST", "")))
     # bsub -I/-Is runs one task inside a larger allocation: the job's own
     # tasks per node come in LSF_JOB_TASKS_PER_NODE.
-    counts = tasks_per_node(env.get("LSF_JOB_TASKS_PER_NODE")
-                            or env.get("SLURM_TASKS_PER_NODE", "1"))
+    counts = tasks_per_node(
+        env.get("LSF_JOB_TASKS_PER_NODE") or env.get("SLURM_TASKS_PER_NODE", "1")
+    )
     if len(counts) != len(hosts):
         counts = (counts + [1] * len(hosts))[: len(hosts)]
     index = env.get("SLURM_ARRAY_TASK_ID")
@@ -58,7 +59,9 @@ def lsf_variables(env: Mapping[str, str], name: str) -> dict[str, str]:
         "LSB_JOBNAME": f"{name}[{index}]" if index else name,
         "LSB_JOBINDEX": index or "0",
         "LSB_QUEUE": env.get("SLURM_JOB_PARTITION", ""),
-        "LSB_HOSTS": " ".join(host for host, n in zip(hosts, counts, strict=True) for _ in range(n)),
+        "LSB_HOSTS": " ".join(
+            host for host, n in zip(hosts, counts, strict=True) for _ in range(n)
+        ),
         "LSB_MCPU_HOSTS": " ".join(f"{host} {n}" for host, n in zip(hosts, counts, strict=True)),
         "LSB_DJOB_NUMPROC": str(sum(counts)),
         "LSB_MAX_NUM_PROCESSORS": str(sum(counts)),
@@ -74,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m hpcdocs.lsf.jobenv",
         description="Print LSF's job variables (LSB_*) for the current Slurm job as "
-                    "shell exports. Part of the LSF compatibility layer over Slurm.")
+        "shell exports. Part of the LSF compatibility layer over Slurm.",
+    )
     parser.add_argument("--name", required=True, help="the job's LSF name (bsub -J)")
     args = parser.parse_args(argv)
     for key, value in lsf_variables(os.environ, args.name).items():

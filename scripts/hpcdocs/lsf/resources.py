@@ -25,8 +25,11 @@ def time_limit(value: str) -> str:
     match = re.fullmatch(r"(?:(\d+):)?(\d+)", value.strip())
     if not match:
         if "/" in value:
-            raise refuse("-W", value, "a host name or model after the limit is not supported "
-                         "by this compatibility layer")
+            raise refuse(
+                "-W",
+                value,
+                "a host name or model after the limit is not supported by this compatibility layer",
+            )
         raise refuse("-W", value, "Bad RUNLIMIT specification; use [hour:]minute")
     hours = int(match.group(1) or 0)
     minutes = int(match.group(2))
@@ -43,22 +46,35 @@ def slots(value: str) -> int:
     if re.fullmatch(r"\d+", value.strip()) and int(value) > 0:
         return int(value)
     if "," in value:
-        raise refuse("-n", value, "a min,max range is not supported by this compatibility "
-                     "layer; give one number of slots")
+        raise refuse(
+            "-n",
+            value,
+            "a min,max range is not supported by this compatibility "
+            "layer; give one number of slots",
+        )
     raise refuse("-n", value, "Bad argument for option -n; give a positive number of slots")
 
 
 # ---------------------------------------------------------------- -R
 @dataclass
 class ResReq:
-    hosts: int | None = None       # span[hosts=1]
-    ptile: int | None = None       # span[ptile=N]
-    mem_mb: int | None = None      # rusage[mem=...]
-    mem_per: str = "host"          # host (LSF's default) or task
+    hosts: int | None = None  # span[hosts=1]
+    ptile: int | None = None  # span[ptile=N]
+    mem_mb: int | None = None  # rusage[mem=...]
+    mem_per: str = "host"  # host (LSF's default) or task
 
 
-MEM_UNITS = {"": 1, "K": 1 / 1024, "KB": 1 / 1024, "M": 1, "MB": 1, "G": 1024, "GB": 1024,
-             "T": 1024 * 1024, "TB": 1024 * 1024}
+MEM_UNITS = {
+    "": 1,
+    "K": 1 / 1024,
+    "KB": 1 / 1024,
+    "M": 1,
+    "MB": 1,
+    "G": 1024,
+    "GB": 1024,
+    "T": 1024 * 1024,
+    "TB": 1024 * 1024,
+}
 SECTION = re.compile(r"\s*(\w+)\s*\[([^\[\]]*)\]\s*")
 
 
@@ -82,16 +98,24 @@ def resource_requirements(values: list[str]) -> ResReq:
         while pos < len(rest):
             match = SECTION.match(rest, pos)
             if not match:
-                raise refuse("-R", f'"{value}"', "Bad resource requirement syntax (this "
-                             "compatibility layer takes span[] and rusage[mem=...] sections)")
+                raise refuse(
+                    "-R",
+                    f'"{value}"',
+                    "Bad resource requirement syntax (this "
+                    "compatibility layer takes span[] and rusage[mem=...] sections)",
+                )
             section, body = match.group(1), match.group(2).strip()
             if section == "span":
                 _span(body, value, req)
             elif section == "rusage":
                 _rusage(body, value, req)
             else:
-                raise refuse("-R", f'"{value}"', f"the {section}[] section is not supported "
-                             "by this compatibility layer over Slurm")
+                raise refuse(
+                    "-R",
+                    f'"{value}"',
+                    f"the {section}[] section is not supported "
+                    "by this compatibility layer over Slurm",
+                )
             pos = match.end()
     if req.hosts == 1 and req.ptile is not None:
         raise refuse("-R", "span[]", "give either span[hosts=1] or span[ptile=N], not both")
@@ -101,8 +125,12 @@ def resource_requirements(values: list[str]) -> ResReq:
 def _span(body: str, whole: str, req: ResReq) -> None:
     match = re.fullmatch(r"(hosts|ptile)\s*=\s*(-?\d+)", body)
     if not match:
-        raise refuse("-R", f'"{whole}"', f"span[{body}] is not supported; this compatibility "
-                     "layer takes span[hosts=1], span[hosts=-1] or span[ptile=N]")
+        raise refuse(
+            "-R",
+            f'"{whole}"',
+            f"span[{body}] is not supported; this compatibility "
+            "layer takes span[hosts=1], span[hosts=-1] or span[ptile=N]",
+        )
     key, number = match.group(1), int(match.group(2))
     if key == "hosts" and number not in (1, -1):
         raise refuse("-R", f'"{whole}"', "span[hosts=N] takes 1 (one host) or -1 (no limit)")
@@ -117,9 +145,13 @@ def _span(body: str, whole: str, req: ResReq) -> None:
 def _rusage(body: str, whole: str, req: ResReq) -> None:
     match = re.fullmatch(r"mem\s*=\s*([0-9.]+\s*[A-Za-z]*)\s*(?:/\s*(task|host|job))?", body)
     if not match:
-        raise refuse("-R", f'"{whole}"', f"rusage[{body}] is not supported; this compatibility "
-                     "layer takes rusage[mem=amount] (MB, or with KB/MB/GB/TB, optionally "
-                     "/task or /host)")
+        raise refuse(
+            "-R",
+            f'"{whole}"',
+            f"rusage[{body}] is not supported; this compatibility "
+            "layer takes rusage[mem=amount] (MB, or with KB/MB/GB/TB, optionally "
+            "/task or /host)",
+        )
     req.mem_mb = memory_mb(match.group(1), "-R", f'"{whole}"')
     per = match.group(2) or "host"
     if per == "job":
@@ -132,8 +164,12 @@ def memory_limit(value: str) -> int:
     unit (KB by default) depends on the site's LSF_UNIT_FOR_LIMITS."""
     text = value.strip().rstrip("!")
     if re.fullmatch(r"\d+(\.\d+)?", text):
-        raise refuse("-M", value, "give a unit (e.g. 4GB): without one, LSF reads the "
-                     "number in the site's LSF_UNIT_FOR_LIMITS, which this layer cannot know")
+        raise refuse(
+            "-M",
+            value,
+            "give a unit (e.g. 4GB): without one, LSF reads the "
+            "number in the site's LSF_UNIT_FOR_LIMITS, which this layer cannot know",
+        )
     return memory_mb(text, "-M", value)
 
 
@@ -141,11 +177,11 @@ def memory_limit(value: str) -> int:
 @dataclass
 class GpuReq:
     num: int = 1
-    per: str = "host"              # host or task
+    per: str = "host"  # host or task
     mode: str = "shared"
     mps: bool = False
     j_exclusive: bool = False
-    gres_type: str | None = None   # from gmodel=, when it names the cluster's GPU
+    gres_type: str | None = None  # from gmodel=, when it names the cluster's GPU
 
 
 def gpu(value: str, cluster_gpu_type: str | None) -> GpuReq:
@@ -161,8 +197,11 @@ def gpu(value: str, cluster_gpu_type: str | None) -> GpuReq:
         if key == "num":
             match = re.fullmatch(r"(\d+)(?:/(task|host))?", val)
             if not match or int(match.group(1)) < 1:
-                raise refuse("-gpu", f'"{value}"', f"num={val}: give a positive number, "
-                             "optionally /task or /host")
+                raise refuse(
+                    "-gpu",
+                    f'"{value}"',
+                    f"num={val}: give a positive number, optionally /task or /host",
+                )
             req.num, req.per = int(match.group(1)), match.group(2) or "host"
         elif key == "mode":
             if val not in ("shared", "exclusive_process"):
@@ -170,8 +209,12 @@ def gpu(value: str, cluster_gpu_type: str | None) -> GpuReq:
             req.mode = val
         elif key == "mps":
             if val not in ("yes", "no"):
-                raise refuse("-gpu", f'"{value}"', f"mps={val} is not supported by this "
-                             "compatibility layer; it takes mps=yes or mps=no")
+                raise refuse(
+                    "-gpu",
+                    f'"{value}"',
+                    f"mps={val} is not supported by this "
+                    "compatibility layer; it takes mps=yes or mps=no",
+                )
             req.mps = val == "yes"
         elif key == "j_exclusive":
             if val not in ("yes", "no"):
@@ -179,13 +222,15 @@ def gpu(value: str, cluster_gpu_type: str | None) -> GpuReq:
             req.j_exclusive = val == "yes"
         elif key == "gvendor":
             if val != "nvidia":
-                raise refuse("-gpu", f'"{value}"', f"gvendor={val}: the cluster's GPUs are "
-                             "NVIDIA")
+                raise refuse("-gpu", f'"{value}"', f"gvendor={val}: the cluster's GPUs are NVIDIA")
         elif key == "gmodel":
             req.gres_type = _gres_type(val, cluster_gpu_type, value)
         else:
-            raise refuse("-gpu", f'"{value}"', f"{key}= is not supported by this "
-                         "compatibility layer over Slurm")
+            raise refuse(
+                "-gpu",
+                f'"{value}"',
+                f"{key}= is not supported by this compatibility layer over Slurm",
+            )
     return req
 
 
@@ -194,13 +239,13 @@ def _gres_type(model: str, cluster_gpu_type: str | None, whole: str) -> str:
     if cluster_gpu_type and cluster_gpu_type.lower() in model.lower() and "-" not in model:
         return cluster_gpu_type
     known = cluster_gpu_type or "none"
-    raise refuse("-gpu", f'"{whole}"', f"gmodel={model} does not match the cluster's GPU "
-                 f"model ({known})")
+    raise refuse(
+        "-gpu", f'"{whole}"', f"gmodel={model} does not match the cluster's GPU model ({known})"
+    )
 
 
 # ---------------------------------------------------------------- -w
-CONDITIONS = {"done": "afterok", "exit": "afternotok", "ended": "afterany",
-              "started": "after"}
+CONDITIONS = {"done": "afterok", "exit": "afternotok", "ended": "afterany", "started": "after"}
 CONDITION = re.compile(r"(\w+)\s*\(\s*([^()]*?)\s*\)|(\d+(?:\[\d+\])?)")
 
 
@@ -212,27 +257,42 @@ def dependency(value: str) -> str:
     """
     text = value.strip()
     if "&&" in text and "||" in text:
-        raise refuse("-w", f'"{value}"', "mixing && and || is not supported by this "
-                     "compatibility layer (Slurm takes all-of or any-of)")
+        raise refuse(
+            "-w",
+            f'"{value}"',
+            "mixing && and || is not supported by this "
+            "compatibility layer (Slurm takes all-of or any-of)",
+        )
     joiner, parts = (",", text.split("&&")) if "||" not in text else ("?", text.split("||"))
     terms = []
     for part in parts:
         part = part.strip()
         match = CONDITION.fullmatch(part)
         if not match:
-            raise refuse("-w", f'"{value}"', f"'{part}' is not supported; this compatibility "
-                         "layer takes done(ID), exit(ID), ended(ID) and started(ID)")
+            raise refuse(
+                "-w",
+                f'"{value}"',
+                f"'{part}' is not supported; this compatibility "
+                "layer takes done(ID), exit(ID), ended(ID) and started(ID)",
+            )
         if match.group(3):
             condition, target = "done", match.group(3)
         else:
             condition, target = match.group(1), match.group(2)
         if condition not in CONDITIONS:
-            raise refuse("-w", f'"{value}"', f"the {condition}() condition is not supported "
-                         "by this compatibility layer")
+            raise refuse(
+                "-w",
+                f'"{value}"',
+                f"the {condition}() condition is not supported by this compatibility layer",
+            )
         element = re.fullmatch(r"(\d+)(?:\[(\d+)\])?", target)
         if not element:
-            raise refuse("-w", f'"{value}"', f"'{target}': give a job ID (job names are not "
-                         "supported by this compatibility layer)")
+            raise refuse(
+                "-w",
+                f'"{value}"',
+                f"'{target}': give a job ID (job names are not "
+                "supported by this compatibility layer)",
+            )
         slurm_id = element.group(1) + (f"_{element.group(2)}" if element.group(2) else "")
         terms.append(f"{CONDITIONS[condition]}:{slurm_id}")
     return joiner.join(terms)
@@ -244,13 +304,18 @@ def job_name(value: str) -> tuple[str, str | None]:
     match = re.fullmatch(r"(.*?)\[([^\[\]]+)\](?:%(\d+))?", value.strip())
     if not match:
         if "[" in value or "]" in value:
-            raise refuse("-J", f'"{value}"', "bad job array specification; use "
-                         '"name[1-10]" or "name[1-10:2]%N"')
+            raise refuse(
+                "-J",
+                f'"{value}"',
+                'bad job array specification; use "name[1-10]" or "name[1-10:2]%N"',
+            )
         return value, None
     name, indices, limit = match.groups()
     for part in indices.split(","):
         if not re.fullmatch(r"\d+(?:-\d+(?::\d+)?)?", part.strip()):
-            raise refuse("-J", f'"{value}"', f"bad job array index '{part}'; use start[-end[:step]]")
+            raise refuse(
+                "-J", f'"{value}"', f"bad job array index '{part}'; use start[-end[:step]]"
+            )
     array = ",".join(part.strip() for part in indices.split(","))
     if limit:
         array += f"%{limit}"
@@ -271,7 +336,7 @@ def output_pattern(path: str, kind: str, is_array: bool, is_dir: bool) -> str:
     out = []
     i = 0
     while i < len(path):
-        pair = path[i:i + 2]
+        pair = path[i : i + 2]
         if pair == "%J":
             out.append("%A" if is_array else "%j")
             i += 2
@@ -294,6 +359,10 @@ def hosts(value: str) -> list[str]:
         raise refuse("-m", '""', "no host named")
     for name in names:
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name) or name == "others":
-            raise refuse("-m", value, f"'{name}': host preferences (+N), 'others' and host "
-                         "groups are not supported by this compatibility layer; name hosts")
+            raise refuse(
+                "-m",
+                value,
+                f"'{name}': host preferences (+N), 'others' and host "
+                "groups are not supported by this compatibility layer; name hosts",
+            )
     return names

@@ -18,9 +18,18 @@ from hpcdocs.lsf.jobenv import expand_hostlist
 
 # Slurm job states as LSF's STAT.
 STATES = {
-    "PENDING": "PEND", "REQUEUED": "PEND", "REQUEUE_HOLD": "PSUSP", "REQUEUE_FED": "PEND",
-    "CONFIGURING": "RUN", "RUNNING": "RUN", "COMPLETING": "RUN", "RESIZING": "RUN",
-    "SIGNALING": "RUN", "STAGE_OUT": "RUN", "STOPPED": "USUSP", "SUSPENDED": "USUSP",
+    "PENDING": "PEND",
+    "REQUEUED": "PEND",
+    "REQUEUE_HOLD": "PSUSP",
+    "REQUEUE_FED": "PEND",
+    "CONFIGURING": "RUN",
+    "RUNNING": "RUN",
+    "COMPLETING": "RUN",
+    "RESIZING": "RUN",
+    "SIGNALING": "RUN",
+    "STAGE_OUT": "RUN",
+    "STOPPED": "USUSP",
+    "SUSPENDED": "USUSP",
     "COMPLETED": "DONE",
 }
 FINISHED = {"DONE", "EXIT"}
@@ -37,15 +46,15 @@ def lsf_state(slurm_state: str, reason: str = "") -> str:
 
 @dataclass
 class Job:
-    job_id: str                  # LSF's job ID: the array's ID for array elements
-    index: str = ""              # array index, "" when not an array element
+    job_id: str  # LSF's job ID: the array's ID for array elements
+    index: str = ""  # array index, "" when not an array element
     user: str = ""
     slurm_state: str = ""
     reason: str = ""
     queue: str = ""
     from_host: str = "-"
-    hosts: list = field(default_factory=list)   # [(host, slots)]
-    name: str = ""               # LSF's job name: name[index] for array elements
+    hosts: list = field(default_factory=list)  # [(host, slots)]
+    name: str = ""  # LSF's job name: name[index] for array elements
     submit: datetime | None = None
     start: datetime | None = None
     end: datetime | None = None
@@ -73,11 +82,12 @@ class Job:
 def run(cmd: list[str], check: bool = True, input_text: str | None = None) -> str:
     """A Slurm command's stdout; its error as an LsfError when it fails."""
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, input=input_text,
-                              check=False)
+        done = subprocess.run(cmd, capture_output=True, text=True, input=input_text, check=False)
     except FileNotFoundError:
-        raise LsfError(f"{cmd[0]}: not found; is the test cluster's environment loaded "
-                       "(eval \"$(scripts/testcluster env)\")?") from None
+        raise LsfError(
+            f"{cmd[0]}: not found; is the test cluster's environment loaded "
+            '(eval "$(scripts/testcluster env)")?'
+        ) from None
     if check and done.returncode != 0:
         message = done.stderr.strip().replace(f"{cmd[0]}: error: ", "")
         raise LsfError(message or f"{cmd[0]} failed with status {done.returncode}")
@@ -116,7 +126,7 @@ def pairs(line: str) -> list[tuple[str, str]]:
     result = []
     for i, match in enumerate(found):
         end = found[i + 1].start() if i + 1 < len(found) else len(line)
-        result.append((match.group(1), line[match.end():end].strip()))
+        result.append((match.group(1), line[match.end() : end].strip()))
     return result
 
 
@@ -126,8 +136,11 @@ def array_indices(text: str) -> list[str]:
     for part in text.split("%")[0].split(","):
         match = re.fullmatch(r"(\d+)(?:-(\d+)(?::(\d+))?)?", part)
         if match:
-            low, high, step = int(match.group(1)), int(match.group(2) or match.group(1)), \
-                int(match.group(3) or 1)
+            low, high, step = (
+                int(match.group(1)),
+                int(match.group(2) or match.group(1)),
+                int(match.group(3) or 1),
+            )
             indices += [str(i) for i in range(low, high + 1, step)]
     return indices
 
@@ -182,8 +195,21 @@ def parse_scontrol_jobs(text: str) -> list[Job]:
     return jobs
 
 
-SACCT_FIELDS = ["JobID", "User", "State", "Partition", "Submit", "Start", "End", "NodeList",
-                "AllocCPUS", "ExitCode", "WorkDir", "Comment", "JobName"]
+SACCT_FIELDS = [
+    "JobID",
+    "User",
+    "State",
+    "Partition",
+    "Submit",
+    "Start",
+    "End",
+    "NodeList",
+    "AllocCPUS",
+    "ExitCode",
+    "WorkDir",
+    "Comment",
+    "JobName",
+]
 
 
 def parse_sacct(text: str) -> list[Job]:
@@ -197,20 +223,30 @@ def parse_sacct(text: str) -> list[Job]:
         job_id, _, index = row["JobID"].partition("_")
         if index.startswith("["):
             index = ""  # a pending array's summary line
-        nodes = [] if row["NodeList"] in ("", "None assigned") else \
-            expand_hostlist(row["NodeList"])
+        nodes = [] if row["NodeList"] in ("", "None assigned") else expand_hostlist(row["NodeList"])
         cpus = number(row["AllocCPUS"])
         hosts = [(host, max(1, cpus // len(nodes))) for host in nodes]
         exit_code, _, signal = row["ExitCode"].partition(":")
-        jobs.append(Job(
-            job_id=job_id, index=index, user=row["User"], slurm_state=row["State"],
-            queue=row["Partition"], hosts=hosts, from_host=read_comment(row["Comment"])[0],
-            command=read_comment(row["Comment"])[1],
-            name=f"{row['JobName']}[{index}]" if index else row["JobName"],
-            submit=timestamp(row["Submit"]), start=timestamp(row["Start"]),
-            end=timestamp(row["End"]), exit_code=number(exit_code),
-            signal=number(signal), slots=cpus or 1, workdir=row["WorkDir"],
-        ))
+        jobs.append(
+            Job(
+                job_id=job_id,
+                index=index,
+                user=row["User"],
+                slurm_state=row["State"],
+                queue=row["Partition"],
+                hosts=hosts,
+                from_host=read_comment(row["Comment"])[0],
+                command=read_comment(row["Comment"])[1],
+                name=f"{row['JobName']}[{index}]" if index else row["JobName"],
+                submit=timestamp(row["Submit"]),
+                start=timestamp(row["Start"]),
+                end=timestamp(row["End"]),
+                exit_code=number(exit_code),
+                signal=number(signal),
+                slots=cpus or 1,
+                workdir=row["WorkDir"],
+            )
+        )
     return jobs
 
 

@@ -20,11 +20,11 @@ from hpcdocs.lsf.resources import NOT_SUBMITTED, GpuReq
 class Plan:
     slurm: list[str] = field(default_factory=list)  # options for sbatch / srun
     queue: str = ""
-    queue_given: bool = False       # -q given: "queue <q>", else "default queue <q>"
+    queue_given: bool = False  # -q given: "queue <q>", else "default queue <q>"
     name: str = ""
     array: str | None = None
     interactive: str | None = None  # "I" or "Is"
-    wait: bool = False              # -K
+    wait: bool = False  # -K
     gpu: GpuReq | None = None
 
 
@@ -53,8 +53,14 @@ def default_name(command: list[str], script: str | None) -> str:
     return first[0] if first else "sh"
 
 
-def plan(options: dict, command: list[str], script: str | None, facts: dict,
-         queue_nodes: dict[str, list[str]] | None = None, cwd_is_dir=None) -> Plan:
+def plan(
+    options: dict,
+    command: list[str],
+    script: str | None,
+    facts: dict,
+    queue_nodes: dict[str, list[str]] | None = None,
+    cwd_is_dir=None,
+) -> Plan:
     """The Slurm side of a bsub request.
 
     options: merged bsub options ({slot: (option, value)}); command: the
@@ -71,8 +77,9 @@ def plan(options: dict, command: list[str], script: str | None, facts: dict,
         raise LsfError(f"{p.queue}: No such queue. {NOT_SUBMITTED}")
     p.slurm.append(f"--partition={p.queue}")
 
-    name, p.array = resources.job_name(value["J"]) if "J" in value else (
-        default_name(command, script), None)
+    name, p.array = (
+        resources.job_name(value["J"]) if "J" in value else (default_name(command, script), None)
+    )
     p.name = name
     p.slurm.append(f"--job-name={name}")
     if p.array:
@@ -84,8 +91,10 @@ def plan(options: dict, command: list[str], script: str | None, facts: dict,
     if req.hosts == 1:
         p.slurm.append("--nodes=1")
     if req.ptile:
-        p.slurm += [f"--nodes={math.ceil(ntasks / req.ptile)}",
-                    f"--ntasks-per-node={min(req.ptile, ntasks)}"]
+        p.slurm += [
+            f"--nodes={math.ceil(ntasks / req.ptile)}",
+            f"--ntasks-per-node={min(req.ptile, ntasks)}",
+        ]
     p.slurm += memory_options(req, value.get("M"))
 
     if "W" in value:
@@ -108,11 +117,14 @@ def plan(options: dict, command: list[str], script: str | None, facts: dict,
     if p.interactive and p.wait:
         raise LsfError(f"-K cannot be used with -{p.interactive}. {NOT_SUBMITTED}")
     if p.interactive and p.array:
-        raise LsfError(f"-{p.interactive}: an interactive job cannot be a job array. "
-                       f"{NOT_SUBMITTED}")
+        raise LsfError(
+            f"-{p.interactive}: an interactive job cannot be a job array. {NOT_SUBMITTED}"
+        )
     if p.interactive and not command:
-        raise LsfError(f"-{p.interactive}: give the command to run (bsub -{p.interactive} "
-                       f"bash). {NOT_SUBMITTED}")
+        raise LsfError(
+            f"-{p.interactive}: give the command to run (bsub -{p.interactive} "
+            f"bash). {NOT_SUBMITTED}"
+        )
     p.slurm += output_options(options, p.array is not None, cwd_is_dir or (lambda _: False))
     return p
 
@@ -127,11 +139,14 @@ def memory_options(req: resources.ResReq, limit: str | None) -> list[str]:
         return [f"{flag}={req.mem_mb}M"]
     limit_mb = resources.memory_limit(limit)
     if req.mem_mb and req.mem_per == "task":
-        raise LsfError(f"-M with rusage[mem=.../task]: Slurm takes memory per host or per "
-                       f"CPU, not both. {NOT_SUBMITTED}")
+        raise LsfError(
+            f"-M with rusage[mem=.../task]: Slurm takes memory per host or per "
+            f"CPU, not both. {NOT_SUBMITTED}"
+        )
     if req.mem_mb and req.mem_mb > limit_mb:
-        raise LsfError(f"-M {limit}: the limit is below rusage[mem={req.mem_mb}MB]. "
-                       f"{NOT_SUBMITTED}")
+        raise LsfError(
+            f"-M {limit}: the limit is below rusage[mem={req.mem_mb}MB]. {NOT_SUBMITTED}"
+        )
     return [f"--mem={limit_mb}M"]
 
 
@@ -151,8 +166,10 @@ def host_options(names: list[str], queue: str, queue_nodes: dict | None) -> list
     if nodes is not None:
         for name in names:
             if name not in nodes:
-                raise LsfError(f"{name}: Bad host name, host group name or cluster name "
-                               f"(not in queue {queue}). {NOT_SUBMITTED}")
+                raise LsfError(
+                    f"{name}: Bad host name, host group name or cluster name "
+                    f"(not in queue {queue}). {NOT_SUBMITTED}"
+                )
     if len(names) == 1:
         return [f"--nodelist={names[0]}"]
     if nodes is None:
@@ -175,13 +192,14 @@ def output_options(options: dict, is_array: bool, is_dir) -> list[str]:
         if slot_name not in options:
             continue
         option, path = options[slot_name]
-        pattern = resources.output_pattern(path, kind, is_array,
-                                           path.endswith("/") or is_dir(path))
+        pattern = resources.output_pattern(path, kind, is_array, path.endswith("/") or is_dir(path))
         result.append(f"{flag}={pattern}")
         modes.add("truncate" if option in ("oo", "eo") else "append")
     if len(modes) > 1:
-        raise LsfError("-o/-e with -oo/-eo: Slurm opens both files the same way, so this "
-                       f"compatibility layer needs both appended or both overwritten. {NOT_SUBMITTED}")
+        raise LsfError(
+            "-o/-e with -oo/-eo: Slurm opens both files the same way, so this "
+            f"compatibility layer needs both appended or both overwritten. {NOT_SUBMITTED}"
+        )
     if modes:
         result.append(f"--open-mode={modes.pop()}")
     return result
