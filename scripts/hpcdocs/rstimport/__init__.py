@@ -1,0 +1,1 @@
+"""The reStructuredText importer behind scripts/import-rst (see cli.py)."""

@@ -1,0 +1,227 @@
+"""Read a folder of reStructuredText with Sphinx, as Sphinx itself reads it.
+
+The source's own ``conf.py`` is never executed (it may import anything); a few
+plain values are read from it with ``ast`` (see ``CONF_KEYS``). Smart quotes
+are off, so ``--`` and quotes reach the Markdown exactly as written.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import logging
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.errors import SphinxError
+from sphinx.util.docutils import docutils_namespace, patch_docutils
+from sphinx.util.logging import (
+    NAMESPACE,
+    WarningLogRecordTranslator,
+    WarningStreamHandler,
+)
+
+SUFFIX = ".rst"
+EXCLUDE = ["_build", "**/_build", ".*", "**/.*"]
+CONF_KEYS = {
+    "root_doc",
+    "master_doc",
+    "highlight_language",
+    "default_role",
+    "rst_prolog",
+    "rst_epilog",
+    "language",
+    "primary_domain",
+    "numfig",
+    "today",
+}
+
+
+class InputError(Exception):
+    """Bad input: the message already names the file and line."""
+
+
+@dataclass
+class Message:
+    """One warning or error Sphinx or docutils reported."""
+
+    path: str
+    line: int | None
+    level: str  # WARNING, ERROR or CRITICAL (docutils' SEVERE)
+    text: str
+
+    def where(self, srcdir: Path) -> str:
+        return location(self.path, self.line, srcdir)
+
+
+@dataclass
+class Project:
+    """What Sphinx read: resolved doctrees and its environment."""
+
+    srcdir: Path
+    root: str
+    doctrees: dict[str, nodes.document]
+    toctrees: dict[str, list[dict]]
+    env: object
+    messages: list[Message] = field(default_factory=list)
+
+
+def location(path: str | None, line: int | None, srcdir: Path) -> str:
+    """``file:line`` with the file relative to the source folder where it lies inside it."""
+    if not path:
+        return "?"
+    path = str(path).removesuffix(":")
+    if path.endswith(SUFFIX + SUFFIX):  # Sphinx names some pages twice over
+        path = path.removesuffix(SUFFIX)
+    try:
+        shown = Path(path).resolve().relative_to(srcdir.resolve()).as_posix()
+    except ValueError:
+        shown = path
+    return f"{shown}:{line}" if line else shown
+
+
+def block_start(path: str, line: int, quoted: str) -> int:
+    """The line where ``quoted`` starts, at or before ``line``.
+
+    docutils quotes the source of a directive or table it rejects, but names the
+    line after it; the line where it starts is more use to a reader.
+    """
+    first = quoted.strip().split("\n")[0].strip()
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return line
+    for number in range(min(line, len(lines)), 0, -1):
+        if lines[number - 1].strip() == first:
+            return number
+    return line
+
+
+class _Collector(WarningStreamHandler):
+    """Keeps every warning and error Sphinx logs, with its location.
+
+    A ``WarningStreamHandler``, so that Sphinx's postponed warnings reach it once.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(io.StringIO())
+        self.setLevel(logging.WARNING)
+        self.messages: list[Message] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        where = getattr(record, "location", None) or ""
+        path, line = where, None
+        head, sep, tail = where.rpartition(":")
+        if sep and tail.isdigit():
+            path, line = head, int(tail)
+        elif sep and not tail:
+            path = head
+        text = logging.LogRecord.getMessage(record)  # without Sphinx's location prefix
+        _, sep, quoted = text.partition("\n\n")
+        if sep and line and path:
+            line = block_start(path, line, quoted)
+        self.messages.append(Message(path, line, record.levelname, text))
+
+
+def conf_values(srcdir: Path) -> dict:
+    """Plain literal assignments of ``CONF_KEYS`` in ``conf.py``, without running it."""
+    conf = srcdir / "conf.py"
+    if not conf.is_file():
+        return {}
+    try:
+        tree = ast.parse(conf.read_text(encoding="utf-8"), str(conf))
+    except (SyntaxError, UnicodeDecodeError) as err:
+        raise InputError(f"{conf}:{getattr(err, 'lineno', 1)}: cannot parse: {err}") from err
+    values = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target = stmt.targets[0]
+            if isinstance(target, ast.Name) and target.id in CONF_KEYS:
+                with contextlib.suppress(ValueError):  # computed at run time: ignored
+                    values[target.id] = ast.literal_eval(stmt.value)
+    if "master_doc" in values:
+        values.setdefault("root_doc", values.pop("master_doc"))
+    return values
+
+
+def check_readable(srcdir: Path, only: str | None) -> list[Path]:
+    """Every source page, each checked to be readable UTF-8 (Sphinx would only warn)."""
+    pages = [srcdir / only] if only else sorted(srcdir.rglob("*" + SUFFIX))
+    pages = [
+        p
+        for p in pages
+        if not any(part.startswith((".", "_build")) for part in p.relative_to(srcdir).parts)
+    ]
+    for page in pages:
+        try:
+            data = page.read_bytes()
+        except OSError as err:
+            raise InputError(f"{page}: cannot read: {err.strerror or err}") from err
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            line = data[: err.start].count(b"\n") + 1
+            raise InputError(f"{page}:{line}: not UTF-8 (byte 0x{data[err.start]:02x})") from err
+    return pages
+
+
+def choose_root(srcdir: Path, pages: list[Path], wanted: str | None, conf: dict) -> str:
+    names = [p.relative_to(srcdir).with_suffix("").as_posix() for p in pages]
+    if not names:
+        raise InputError(f"{srcdir}: no {SUFFIX} files found")
+    root = wanted or conf.get("root_doc") or ("index" if "index" in names else names[0])
+    if root not in names:
+        raise InputError(f"{srcdir}: root page {root}{SUFFIX} not found")
+    return root
+
+
+def read_project(srcdir: Path, root: str | None = None, only: str | None = None) -> Project:
+    """Run Sphinx over ``srcdir`` (or the single page ``only`` in it)."""
+    srcdir = srcdir.resolve()
+    pages = check_readable(srcdir, only)
+    conf = conf_values(srcdir)
+    root = choose_root(srcdir, pages, root, conf)
+    overrides = {
+        **conf,
+        "root_doc": root,
+        "extensions": ["hpcdocs.rstimport.sphinxext"],
+        "smartquotes": False,
+        "keep_warnings": True,
+        "show_warning_types": False,
+        "source_suffix": {SUFFIX: "restructuredtext"},
+        "exclude_patterns": EXCLUDE,
+    }
+    if only:
+        overrides["include_patterns"] = [only]
+    collector = _Collector()
+    sphinx_logger = logging.getLogger(NAMESPACE)
+    with (
+        tempfile.TemporaryDirectory(prefix="import-rst-") as tmp,
+        patch_docutils(None),
+        docutils_namespace(),
+    ):  # as sphinx-build: roles stay local
+        try:
+            app = Sphinx(
+                str(srcdir),
+                None,
+                f"{tmp}/out",
+                f"{tmp}/doctrees",
+                "import-rst",
+                confoverrides=overrides,
+                status=io.StringIO(),
+                warning=io.StringIO(),
+                freshenv=True,
+            )
+            collector.addFilter(WarningLogRecordTranslator(app))
+            sphinx_logger.addHandler(collector)
+            app.build(force_all=True)
+        except SphinxError as err:
+            raise InputError(f"{srcdir}: Sphinx failed: {err}") from err
+        finally:
+            sphinx_logger.removeHandler(collector)
+    builder = app.builder
+    return Project(srcdir, root, builder.doctrees, builder.toctrees, app.env, collector.messages)
