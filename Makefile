@@ -70,7 +70,7 @@ outdated: setup-docs
 	$(BIN)/python scripts/i18n-outdated
 
 bench-cluster: setup-test
-	$(BIN)/python scripts/bench-cluster
+	scripts/bench-cluster
 
 cluster-up: setup-test
 	scripts/testcluster up

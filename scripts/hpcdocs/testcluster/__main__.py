@@ -1,0 +1,71 @@
+"""scripts/testcluster: bring the Slurm test cluster up or down, show it, or print
+the shell exports that point sbatch, srun, module and friends at it."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+
+from hpcdocs.testcluster import cluster, render
+from hpcdocs.testcluster.plan import PlanError, make_plan
+
+EPILOG = """\
+commands:
+  up      start every daemon that is not running (idempotent; recovers after a crash)
+          and wait until all nodes are idle
+  down    stop every daemon and job, remove the /etc/hosts entries and mock devices
+          (the database and job history stay unless --purge)
+  status  list the daemons and node states; exit 0 only if all are up
+  env     print shell exports: eval "$(scripts/testcluster env)"
+
+environment:
+  TESTCLUSTER_DIR  state directory (default: .cache/testcluster in the repository)
+  HPCDOCS_FACTS    cluster-facts file (default: cluster.yml in the repository)
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="testcluster",
+        description=__doc__,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("command", choices=["up", "down", "status", "env"])
+    parser.add_argument(
+        "--purge", action="store_true", help="with down: also delete the state directory's contents"
+    )
+    args = parser.parse_args(argv)
+    try:
+        plan = make_plan()
+    except (PlanError, OSError) as exc:
+        print(f"testcluster: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "env":
+        sys.stdout.write(render.env_exports(plan))
+        return 0
+    if args.command == "status":
+        ok, report = cluster.status(plan)
+        print(report)
+        return 0 if ok else 1
+    if args.command == "down":
+        cluster.down(plan, purge=args.purge)
+        return 0
+    # SIGTERM (e.g. `timeout`) stops the daemons this `up` started, as Ctrl-C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        seconds = cluster.up(plan)
+    except cluster.UpError as exc:
+        print(f"testcluster: up failed: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"testcluster: up ({len(plan.nodes)} nodes idle, {seconds:.2f} s); "
+        f'use: eval "$(scripts/testcluster env)"',
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+/*
+ * LD_PRELOAD shim of the test cluster's daemons (`scripts/testcluster up`
+ * compiles it into the state directory). Two changes, each opt-in:
+ *
+ * 1. TESTCLUSTER_BIND_ADDR=a.b.c.d: a bind() to 0.0.0.0 binds to that address.
+ *    slurmdbd always listens on every address, and slurmctld and slurmd can only
+ *    be told to bind to the address of the machine's hostname (NoInAddrAny),
+ *    the same for every node. With this, each daemon listens on its own loopback
+ *    address only: the controller on .1, node cn01 on .11, and so on.
+ *
+ * 2. TESTCLUSTER_FAST_TICK=1 (slurmctld only): its main thread's 100 ms naps
+ *    become 10 ms. slurmctld's background loop naps 10 x 100 ms between rounds,
+ *    and a submitted batch job waits for the next round to be scheduled (Slurm
+ *    never starts a batch job inside the submit RPC), so on an idle cluster a
+ *    job waits 0-1 s for nothing. With 10 ms naps it waits 0-0.1 s. Everything
+ *    else the loop does is timed by the wall clock in whole seconds, so it does
+ *    not run more often.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <dlfcn.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	static int (*real_bind)(int, const struct sockaddr *, socklen_t);
+	const char *want = getenv("TESTCLUSTER_BIND_ADDR");
+
+	if (!real_bind)
+		real_bind = (int (*)(int, const struct sockaddr *, socklen_t))
+			dlsym(RTLD_NEXT, "bind");
+	if (want && addr && addr->sa_family == AF_INET &&
+	    len >= (socklen_t)sizeof(struct sockaddr_in)) {
+		struct sockaddr_in copy = *(const struct sockaddr_in *)addr;
+
+		if (copy.sin_addr.s_addr == htonl(INADDR_ANY) &&
+		    inet_pton(AF_INET, want, &copy.sin_addr) == 1)
+			return real_bind(fd, (struct sockaddr *)&copy, sizeof(copy));
+	}
+	return real_bind(fd, addr, len);
+}
+
+int usleep(useconds_t usec)
+{
+	static int (*real_usleep)(useconds_t);
+	static int fast = -1;
+
+	if (!real_usleep)
+		real_usleep = (int (*)(useconds_t))dlsym(RTLD_NEXT, "usleep");
+	if (fast < 0)
+		fast = getenv("TESTCLUSTER_FAST_TICK") != NULL;
+	if (fast && usec == 100000 && syscall(SYS_gettid) == getpid())
+		usec = 10000;
+	return real_usleep(usec);
+}

@@ -1,0 +1,52 @@
+"""Fixtures of the cluster-behaviour tests."""
+
+from __future__ import annotations
+
+import pytest
+from hpcdocs import ROOT
+from hpcdocs.testcluster.scratch import Scratch
+
+SCRATCH_SUBNET = "127.0.78.0/24"
+
+TIMEOUT_SCRIPT = """#!/bin/bash
+trap 'echo got SIGTERM; exit 143' TERM
+echo started
+while :; do sleep 0.2; done
+"""
+
+
+@pytest.fixture(autouse=True)
+def _submit_timeout_job_early(request):
+    """Start timeout_job with the first test that uses the cluster, if the
+    session will collect it (test_zz_timeout.py is selected)."""
+    wanted = any(
+        "timeout_job" in getattr(item, "fixturenames", ()) for item in request.session.items
+    )
+    if wanted and ("cluster" in request.fixturenames or "scratch" in request.fixturenames):
+        request.getfixturevalue("timeout_job")
+
+
+@pytest.fixture(scope="session")
+def timeout_job(cluster, tmp_path_factory):
+    """A job that must end as TIMEOUT, submitted when these tests start.
+
+    Slurm's shortest limit is one minute and slurmctld checks limits every 30 s,
+    so such a job needs 60-90 s: it runs while the other tests do, and
+    test_zz_timeout.py (collected last) checks how it ended.
+    """
+    out = tmp_path_factory.mktemp("timeout") / "timeout.out"
+    r = cluster.run(f"sbatch --parsable --time=1 -J timeout-test -o {out}", input=TIMEOUT_SCRIPT)
+    assert r.returncode == 0, r.stderr
+    return {"jobid": r.stdout.strip().split(";")[0], "out": out}
+
+
+@pytest.fixture(scope="session")
+def scratch(cluster):
+    """A second test cluster (nodes tcn01..., subnet 127.0.78.0/24) that tests may
+    crash, stop and break without disturbing jobs on the shared one."""
+    cluster.require_test_cluster("starts and crashes a second test cluster")
+    s = Scratch(ROOT / ".cache" / "testcluster-scratch", tag="t", subnet=SCRATCH_SUBNET)
+    r = s.testcluster("up")
+    assert r.returncode == 0, r.stderr
+    yield s
+    s.testcluster("down")

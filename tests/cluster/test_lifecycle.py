@@ -1,0 +1,134 @@
+"""up, down and recovery, on a scratch cluster beside the shared one.
+
+The scratch cluster (node names tcn01..., subnet 127.0.78.0/24, its own state
+directory) can be crashed and stopped without disturbing other tests' jobs.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from hpcdocs.testcluster import cluster as cluster_mod
+from hpcdocs.testcluster import hosts, procs
+from hpcdocs.testcluster.jobs import JobWatcher
+from hpcdocs.testcluster.plan import make_plan
+from hpcdocs.testcluster.scratch import Scratch
+
+CTL_ADDR = "127.0.78.1"
+
+
+def daemons(s: Scratch) -> dict[str, int]:
+    return {
+        name: p.pid for name, p in cluster_mod.running(make_plan(s.state, s.facts_file)).items()
+    }
+
+
+def run_one_job(s: Scratch) -> str:
+    env = s.shell_env()
+    r = subprocess.run(
+        ["sbatch", "--parsable", "-o", "/dev/null", "--wrap", "hostname"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 0, r.stderr
+    return JobWatcher(env, s.state / "log" / "jobcomp.log").wait(r.stdout.strip(), 60)
+
+
+def test_up_is_idempotent(scratch):
+    before = daemons(scratch)
+    assert len(before) == 4 + 4, before  # munged, mariadbd, slurmctld, slurmdbd + 4 slurmd
+    t0 = time.monotonic()
+    r = scratch.testcluster("up")
+    assert r.returncode == 0, r.stderr
+    assert time.monotonic() - t0 < 10
+    assert daemons(scratch) == before  # nothing restarted
+    assert scratch.testcluster("status").returncode == 0
+
+
+def test_scratch_cluster_runs_jobs_on_its_own_nodes(scratch):
+    assert run_one_job(scratch) == "COMPLETED"
+    assert any(line.split()[1] == "tcn01" for line in hosts.present(scratch.state))
+
+
+def test_up_recovers_after_every_daemon_is_killed(scratch):
+    procs.signal_all([p.pid for p in procs.ours(scratch.state)], signal.SIGKILL)
+    time.sleep(0.3)
+    assert not daemons(scratch)
+    r = scratch.testcluster("up")
+    assert r.returncode == 0, r.stderr
+    assert scratch.testcluster("status").returncode == 0
+    assert run_one_job(scratch) == "COMPLETED"
+
+
+def test_up_recovers_when_one_slurmd_died(scratch):
+    victim = daemons(scratch)["slurmd:tcn02"]
+    os.kill(victim, signal.SIGKILL)
+    r = scratch.testcluster("up")
+    assert r.returncode == 0, r.stderr
+    assert daemons(scratch)["slurmd:tcn02"] != victim
+
+
+@pytest.mark.parametrize(
+    "daemon, addr, port",
+    [
+        ("slurmctld", CTL_ADDR, 6817),
+        ("mariadbd", CTL_ADDR, 3306),
+        ("slurmd", "127.0.78.11", 6818),  # node tcn01
+    ],
+)
+def test_port_taken_fails_cleanly_with_the_daemons_error(scratch, daemon, addr, port):
+    assert scratch.testcluster("down").returncode == 0
+    blocker = socket.socket()
+    blocker.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    blocker.bind((addr, port))
+    blocker.listen()
+    try:
+        r = scratch.testcluster("up")
+        assert r.returncode != 0
+        assert f"up failed: {daemon}" in r.stderr, r.stderr
+        assert "Address already in use" in r.stderr, r.stderr  # the daemon's own words
+        assert "Log: " + str(scratch.state / "log" / daemon) in r.stderr, r.stderr
+        assert not daemons(scratch), "up left daemons running"
+        assert not hosts.present(scratch.state)
+    finally:
+        blocker.close()
+    r = scratch.testcluster("up")
+    assert r.returncode == 0, r.stderr
+
+
+def test_down_leaves_no_daemon_job_hosts_entry_or_device(scratch):
+    env = scratch.shell_env()
+    r = subprocess.run(
+        ["sbatch", "--parsable", "-o", "/dev/null", "--wrap", "sleep 300"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    jobid = r.stdout.strip()
+    deadline = time.monotonic() + 20
+    while not any(p.comm == "slurmstepd" for p in procs.ours(scratch.state)):
+        assert time.monotonic() < deadline, f"job {jobid} did not start"
+        time.sleep(0.1)
+    assert list((scratch.state / "dev").iterdir())
+    assert scratch.testcluster("down").returncode == 0
+    assert not procs.ours(scratch.state)
+    assert not hosts.present(scratch.state)
+    assert not list((scratch.state / "dev").iterdir())
+    sleepers = [
+        pid
+        for pid in os.listdir("/proc")
+        if pid.isdigit()
+        and b"sleep\x00300" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        and f"SLURM_JOB_ID={jobid}".encode() in Path(f"/proc/{pid}/environ").read_bytes()
+    ]
+    assert not sleepers, "the job's processes survived down"
+    assert scratch.testcluster("up").returncode == 0  # for the tests that follow

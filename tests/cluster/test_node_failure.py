@@ -1,0 +1,66 @@
+"""A node whose slurmd dies goes DOWN; its jobs are requeued or fail (NODE_FAIL).
+
+On the scratch cluster: nobody else's jobs or `up` interfere with the dead node.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+from hpcdocs.testcluster import cluster as cluster_mod
+from hpcdocs.testcluster.plan import make_plan
+
+
+def node_state(c, node: str) -> str:
+    return c.run(f"sinfo -h -n {node} -o %T").stdout.strip()
+
+
+def job_field(c, jobid: str, name: str) -> str:
+    for word in c.run(f"scontrol show job -o {jobid}").stdout.split():
+        if word.startswith(name + "="):
+            return word.split("=", 1)[1]
+    return ""
+
+
+def wait_until(predicate, timeout: float, what) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, what()
+        time.sleep(0.2)
+
+
+def test_dead_slurmd_marks_node_down_and_requeues_or_fails_its_jobs(scratch):
+    c = scratch.client()
+    node = "tcn02"
+    keep = c.sbatch(f"-w {node} --requeue -o /dev/null --wrap 'sleep 300'")
+    lose = c.sbatch(f"-w {node} --no-requeue -o /dev/null --wrap 'sleep 300'")
+    jobs = (keep, lose)
+    wait_until(
+        lambda: {job_field(c, j, "JobState") for j in jobs} == {"RUNNING"},
+        30,
+        lambda: c.run("squeue").stdout,
+    )
+    slurmd = cluster_mod.running(make_plan(scratch.state, scratch.facts_file))[f"slurmd:{node}"]
+    os.kill(slurmd.pid, signal.SIGKILL)
+    try:
+        # No answer for SlurmdTimeout (10 s; a just-started job's node gets some
+        # more grace): DOWN, about 20-30 s after the kill.
+        wait_until(lambda: node_state(c, node).startswith("down"), 60, lambda: node_state(c, node))
+        assert c.wait_job(lose, timeout=30) == "NODE_FAIL"
+        # The requeued job is pending again, for its node (it asked for that one).
+        wait_until(
+            lambda: job_field(c, keep, "Restarts") == "1",
+            30,
+            lambda: c.run(f"scontrol show job {keep}").stdout,
+        )
+        assert job_field(c, keep, "JobState") == "PENDING"
+        r = c.run(f"sacct -n -X -P -o State -j {keep},{lose}")
+        assert "NODE_FAIL" in r.stdout.split(), r.stdout
+    finally:
+        # `up` restarts the missing slurmd; ReturnToService=2 returns the node.
+        r = scratch.testcluster("up")
+        c.run(f"scancel {keep} {lose}")
+    assert r.returncode == 0, r.stderr
+    assert node_state(c, node) in ("idle", "mixed", "allocated", "completing")

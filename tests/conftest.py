@@ -1,0 +1,63 @@
+"""Shared fixtures: the Slurm cluster every test area runs its commands on.
+
+`cluster` (session scope) brings the test cluster up once (`scripts/testcluster
+up`) and gives:
+
+- ``cluster.env``: the environment after ``eval "$(scripts/testcluster env)"``
+  (SLURM_CONF, PATH, MODULEPATH, the exported `module` function, WORK, SCRATCH);
+- ``cluster.run(cmd, timeout=60)``: run a bash command line in that environment,
+  return the CompletedProcess (text, stdout and stderr captured);
+- ``cluster.sbatch(args, timeout=60)``: submit, return the job id;
+- ``cluster.wait_job(jobid, timeout=60)``: the job's final state (COMPLETED,
+  FAILED, TIMEOUT, ...) as soon as it ends; no `sbatch --wait`, whose polling is slow;
+- ``cluster.is_test_cluster``: False with ``--cluster=existing``;
+- ``cluster.require_partition(name)`` / ``cluster.require_test_cluster(why)``: skip,
+  with the reason, what the cluster in use lacks.
+
+``pytest --cluster=existing`` uses whatever sbatch is on PATH (a real site's
+login node) instead of starting the test cluster.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from hpcdocs import ROOT
+from hpcdocs.testcluster.client import Cluster
+from hpcdocs.testcluster.scratch import env_after_eval
+
+TESTCLUSTER = ROOT / "scripts" / "testcluster"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--cluster",
+        choices=["test", "existing"],
+        default="test",
+        help="test: start the Slurm test cluster (default); existing: use the sbatch on "
+        "PATH (a real cluster), skipping what it lacks",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "cluster" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.cluster)
+
+
+@pytest.fixture(scope="session")
+def cluster(request) -> Cluster:
+    if request.config.getoption("--cluster") == "existing":
+        if not shutil.which("sbatch"):
+            pytest.skip("--cluster=existing: no sbatch on PATH")
+        return Cluster(env=dict(os.environ), is_test_cluster=False)
+    r = subprocess.run([str(TESTCLUSTER), "up"], capture_output=True, text=True, timeout=600)
+    if r.returncode:
+        pytest.fail(f"scripts/testcluster up failed:\n{r.stderr}{r.stdout}", pytrace=False)
+    env = env_after_eval(dict(os.environ))
+    jobcomp = Path(env["TESTCLUSTER_DIR"]) / "log" / "jobcomp.log"
+    return Cluster(env=env, is_test_cluster=True, jobcomp=jobcomp)
