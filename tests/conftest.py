@@ -55,9 +55,16 @@ def cluster(request) -> Cluster:
         if not shutil.which("sbatch"):
             pytest.skip("--cluster=existing: no sbatch on PATH")
         return Cluster(env=dict(os.environ), is_test_cluster=False)
+    was_up = subprocess.run([str(TESTCLUSTER), "status"], capture_output=True).returncode == 0
     r = subprocess.run([str(TESTCLUSTER), "up"], capture_output=True, text=True, timeout=600)
     if r.returncode:
         pytest.fail(f"scripts/testcluster up failed:\n{r.stderr}{r.stdout}", pytrace=False)
+    if not was_up:
+        # Started for this session: stopped at its end, so `make test` leaves no daemon.
+        # A cluster that was already up (a maintainer's `make cluster-up`) stays up.
+        request.addfinalizer(
+            lambda: subprocess.run([str(TESTCLUSTER), "down"], capture_output=True, timeout=300)
+        )
     env = env_after_eval(dict(os.environ))
     jobcomp = Path(env["TESTCLUSTER_DIR"]) / "log" / "jobcomp.log"
     return Cluster(env=env, is_test_cluster=True, jobcomp=jobcomp)
