@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -21,8 +20,8 @@ from mkdocs.structure.files import File
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hpcdocs import ROOT, facts
+from hpcdocs.snippets.header import HEADER_LINES as TEST_HEADER
 
-TEST_HEADER = re.compile(r"^[ \t]*(?:#|//)[ \t]*test:.*(?:\n|$)", re.MULTILINE)
 # pymdownx.snippets runs at priority 32; fenced code is parsed at 25.
 PRIORITY = 31
 TEMPLATES = ROOT / "snippets" / "templates"

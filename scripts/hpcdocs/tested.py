@@ -13,6 +13,7 @@ Format::
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def load(path: Path = REPORT) -> dict | None:
 
 def save(report: dict, path: Path = REPORT) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # two sessions may save at once
     tmp.write_text(json.dumps(report, indent=1, ensure_ascii=False, sort_keys=True), "utf-8")
     tmp.replace(path)
 
@@ -59,3 +60,81 @@ def describe(report: dict, lang: str) -> str:
         return f"Slurm {report.get('slurm', '?')} 测试集群（{gpu}）"
     gpu = "mocked GPUs" if gpus == "mocked" else "real GPUs"
     return f"the Slurm {report.get('slurm', '?')} test cluster ({gpu})"
+
+
+# -- written by the snippet tests (tests/snippets/conftest.py) -------------------------------
+#
+# Each snippet's entry also keeps its parts, so that a run of a subset (-k, -m)
+# updates only what ran:
+#
+#     "parts": {"static": {"outcome": "passed", "reason": "", "duration": 0.4},
+#               "run": {"outcome": "passed", "reason": "", "duration": 3.1}}
+#
+# and "duration" (seconds, both parts). "outcome" may also be "untested": a
+# snippet whose run part has not run yet.
+
+
+def combine(tier: str, parts: dict, why: str = "") -> tuple[str, str]:
+    """(outcome, reason) of a snippet from its static and run parts."""
+    static, run = parts.get("static"), parts.get("run")
+    if static and static["outcome"] == "failed":
+        return "failed", static.get("reason", "")
+    if tier in ("static", "none"):  # checked at most, never run: not "passed"
+        return "skipped", f"not run: {why}" if why else "not run"
+    if run is None:
+        return "untested", "not run yet"
+    return run["outcome"], run.get("reason", "")
+
+
+def merge(old: dict, results: dict, catalog, date: str, slurm=None, gpus=None) -> dict:
+    """old build/tested.json updated with this session's results.
+
+    results: {(snippet path, "static" | "run"): {"outcome", "reason", "duration"}}.
+    Snippets that no longer exist are dropped; a program that other snippets
+    run through with= takes its run part from theirs.
+    """
+    before = old.get("snippets", {})
+    entries = {}
+    for snip in catalog.snippets:
+        parts = dict(before.get(snip.path, {}).get("parts", {}))
+        for part in ("static", "run"):
+            if (snip.path, part) in results:
+                parts[part] = results[(snip.path, part)]
+        entries[snip.path] = parts
+    for snip in catalog.snippets:
+        if snip.header is not None and snip.header.run is None and snip.users:
+            runs = [entries[u].get("run") for u in snip.users]
+            runs = [r for r in runs if r]
+            if runs:
+                worst = min(
+                    runs,
+                    key=lambda r: (
+                        ["failed", "skipped", "passed"].index(r["outcome"])
+                        if r["outcome"] in ("failed", "skipped", "passed")
+                        else 0
+                    ),
+                )
+                entries[snip.path]["run"] = {
+                    **worst,
+                    "duration": 0.0,
+                    "reason": worst.get("reason") or f"run by {', '.join(snip.users)}",
+                }
+    snippets = {}
+    for snip in catalog.snippets:
+        parts = entries[snip.path]
+        why = snip.header.why if snip.header and snip.header.why else ""
+        outcome, reason = combine(snip.tier, parts, why)
+        snippets[snip.path] = {
+            "outcome": outcome,
+            "tier": snip.tier,
+            "reason": reason,
+            "duration": round(sum(p.get("duration", 0.0) for p in parts.values()), 2),
+            "parts": parts,
+        }
+    ran_jobs = any(part == "run" for _, part in results)
+    return {
+        "date": date if ran_jobs or "date" not in old else old["date"],
+        "slurm": slurm or old.get("slurm", "?"),
+        "gpus": gpus or old.get("gpus", "mocked"),
+        "snippets": snippets,
+    }

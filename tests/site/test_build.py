@@ -50,11 +50,12 @@ def test_job_templates_are_downloadable_as_shown(built_site):
     templates = sorted((ROOT / "snippets" / "templates").glob("*"))
     if not templates:
         pytest.skip("no job templates yet (snippets/templates/)")
-    header = re.compile(r"^[ \t]*(?:#|//)[ \t]*test:.*(?:\n|$)", re.MULTILINE)
+    from hpcdocs.snippets.header import HEADER_LINES
+
     for path in templates:
         for lang, folder in (("zh", "zh"), ("en", "en")):
             got = built_site["dir"] / folder / "downloads" / "templates" / path.name
             assert got.is_file(), f"{path.name} is not downloadable in {lang}"
-            want = facts.render(header.sub("", path.read_text("utf-8")), lang=lang)
+            want = facts.render(HEADER_LINES.sub("", path.read_text("utf-8")), lang=lang)
             assert got.read_text("utf-8") == want
             assert "{{" not in want and "test:" not in want.split("\n", 3)[1]

@@ -1,0 +1,198 @@
+"""The `# test:` header of a snippet (snippets/README.md is the spec).
+
+``parse(text, source)`` returns a Header or raises HeaderError naming
+``source:line`` and what is wrong. Cross-snippet checks (do the files named in
+``with=`` and ``needs=`` exist?) are done by the catalog, which knows them all.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+
+# The comment marks of the languages snippets are written in (shell, Python,
+# C-like, SQL/Lua, TeX/MATLAB, Fortran, Lisp, batch, HTML/XML, CSS).
+COMMENT = r"(?:#|//|--|%|!|;|REM\b|<!--|/\*)"
+HEADER_LINE = re.compile(rf"^[ \t]*{COMMENT}[ \t]*test:(.*?)(?:[ \t]*(?:-->|\*/))?[ \t]*$")
+COMMENT_LINE = re.compile(rf"^[ \t]*{COMMENT}")
+# Whole header lines, to remove them from what readers see (scripts/hooks/snippets.py).
+HEADER_LINES = re.compile(rf"^[ \t]*{COMMENT}[ \t]*test:.*(?:\n|$)", re.MULTILINE)
+RUNS = ("bash", "console", "python", "sbatch", "bsub", "static", "none")
+STATES = (
+    "COMPLETED", "FAILED", "TIMEOUT", "CANCELLED", "OUT_OF_MEMORY",
+    "NODE_FAIL", "PREEMPTED", "BOOT_FAIL", "DEADLINE",
+)  # fmt: skip
+KEYS = ("run", "expect", "reject", "state", "exit", "timeout", "env", "args", "with", "needs",
+        "why")  # fmt: skip
+FLAGS = ("gpu",)
+REPEATABLE = ("expect", "reject", "with", "needs")
+DEFAULT_TIMEOUT = 120
+# Which keys make sense for which runs.
+ONLY_FOR = {
+    "state": ("sbatch", "bsub"),
+    "exit": ("bash", "console", "python"),
+    "env": ("python",),
+    "args": ("bash", "python"),
+    "expect": ("bash", "console", "python", "sbatch", "bsub"),
+    "reject": ("bash", "console", "python", "sbatch", "bsub"),
+}
+
+
+def working_name(entry: str) -> tuple[str, str]:
+    """(snippet path, file name in the working directory) of a with= entry.
+
+    "python-jobs/03-sweep.py" is copied as "sweep.py" (the `NN-` step prefix
+    dropped, as readers name the file); "python-jobs/04-sweep-job.sh:sweep.sh"
+    as "sweep.sh".
+    """
+    path, _, name = entry.partition(":")
+    return path, name or re.sub(r"^[0-9]+-", "", path.rsplit("/", 1)[-1])
+
+
+class HeaderError(ValueError):
+    """A `# test:` header that cannot be used; the message names file:line."""
+
+
+@dataclass
+class Header:
+    run: str | None = None  # None: no run= (allowed for a file another snippet's with= names)
+    expect: list[str] = field(default_factory=list)
+    reject: list[str] = field(default_factory=list)
+    state: str = "COMPLETED"
+    exit: int = 0
+    timeout: int = DEFAULT_TIMEOUT
+    gpu: bool = False
+    env: str | None = None
+    args: list[str] = field(default_factory=list)
+    with_: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
+    why: str | None = None
+    lines: dict[str, int] = field(default_factory=dict)  # key -> line it was given on
+    present: bool = False  # the file has at least one `# test:` line
+
+
+def header_lines(text: str, source: str) -> list[tuple[int, str]]:
+    """(line number, text after `test:`) of each header line.
+
+    Header lines sit at the top: after an optional shebang, among comments and
+    blank lines, before the first line of code. A `# test:` line further down
+    is an error (the site hides it, so a reader would never see the mistake).
+    """
+    found: list[tuple[int, str]] = []
+    in_code = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = HEADER_LINE.match(line)
+        if match:
+            if in_code:
+                raise HeaderError(
+                    f"{source}:{number}: `# test:` line after the first line of code; "
+                    "the header goes at the top of the file (after the shebang)"
+                )
+            found.append((number, match.group(1)))
+        elif line.strip() and not COMMENT_LINE.match(line):
+            in_code = True
+    return found
+
+
+def parse(text: str, source: str) -> Header:
+    header = Header()
+    lines = header_lines(text, source)
+    header.present = bool(lines)
+    for number, body in lines:
+        where = f"{source}:{number}"
+        try:
+            words = shlex.split(body)
+        except ValueError as exc:
+            raise HeaderError(f"{where}: cannot split the `# test:` line: {exc}") from None
+        if not words:
+            raise HeaderError(f"{where}: empty `# test:` line")
+        for word in words:
+            _take(header, word, where, number)
+    _check(header, source)
+    return header
+
+
+def _take(header: Header, word: str, where: str, number: int) -> None:
+    key, eq, value = word.partition("=")
+    if not eq:
+        if key not in FLAGS:
+            hint = f" (did you mean {key}=...?)" if key in KEYS else ""
+            raise HeaderError(f"{where}: unknown flag {key!r}{hint}; flags: {', '.join(FLAGS)}")
+        header.gpu = True
+        header.lines[key] = number
+        return
+    if key not in KEYS:
+        raise HeaderError(f"{where}: unknown key {key!r}; keys: {', '.join(KEYS)}, flag gpu")
+    if key in header.lines and key not in REPEATABLE:
+        raise HeaderError(f"{where}: {key}= given twice (first on line {header.lines[key]})")
+    header.lines.setdefault(key, number)
+    if value == "" and key != "args":
+        raise HeaderError(f"{where}: {key}= has no value")
+    if key == "run":
+        if value not in RUNS:
+            raise HeaderError(f"{where}: run={value!r} is not one of {', '.join(RUNS)}")
+        header.run = value
+    elif key in ("expect", "reject"):
+        try:
+            re.compile(value, re.MULTILINE)
+        except re.error as exc:
+            raise HeaderError(
+                f"{where}: {key}={value!r} is not a regular expression: {exc}"
+            ) from None
+        getattr(header, key).append(value)
+    elif key == "state":
+        if value not in STATES:
+            raise HeaderError(f"{where}: state={value!r} is not one of {', '.join(STATES)}")
+        header.state = value
+    elif key in ("exit", "timeout"):
+        if not value.isdigit() or (key == "timeout" and int(value) == 0):
+            raise HeaderError(
+                f"{where}: {key}={value!r} must be a whole number of seconds"
+                if key == "timeout"
+                else f"{where}: exit={value!r} must be 0-255"
+            )
+        if key == "exit" and int(value) > 255:
+            raise HeaderError(f"{where}: exit={value!r} must be 0-255")
+        setattr(header, key, int(value))
+    elif key == "args":
+        try:
+            header.args = shlex.split(value)
+        except ValueError as exc:
+            raise HeaderError(f"{where}: cannot split args={value!r}: {exc}") from None
+    elif key in ("with", "needs"):
+        paths = [p.strip() for p in value.split(",") if p.strip()]
+        for entry in paths:
+            path, _, name = entry.partition(":")
+            if path.startswith("/") or ".." in path.split("/"):
+                raise HeaderError(f"{where}: {key}={path!r} must be a path inside snippets/")
+            if name and (key == "needs" or "/" in name):
+                raise HeaderError(f"{where}: {key}={entry!r}: only with= takes :NAME (a file name)")
+        getattr(header, "with_" if key == "with" else key).extend(paths)
+    else:  # env, why
+        setattr(header, key, value)
+
+
+def _check(header: Header, source: str) -> None:
+    """Rules that need the whole header."""
+    if not header.present:
+        return
+    first = min(header.lines.values(), default=1)
+    run = header.run
+    if run is None:
+        for key in ONLY_FOR:
+            if key in header.lines:
+                raise HeaderError(f"{source}:{header.lines[key]}: {key}= needs a run=")
+        return
+    if run in ("static", "none") and not header.why:
+        raise HeaderError(f"{source}:{header.lines['run']}: run={run} needs why= (the reason)")
+    for key, runs in ONLY_FOR.items():
+        if key in header.lines and run not in runs:
+            raise HeaderError(
+                f"{source}:{header.lines[key]}: {key}= has no effect with run={run} "
+                f"(only with run={'/'.join(runs)})"
+            )
+    if header.gpu and run in ("static", "none"):
+        raise HeaderError(f"{source}:{header.lines['gpu']}: gpu has no effect with run={run}")
+    if run == "none" and (header.with_ or header.needs):
+        raise HeaderError(f"{source}:{first}: run=none takes no with= or needs=")

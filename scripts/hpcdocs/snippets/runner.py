@@ -1,0 +1,382 @@
+"""Running a snippet: on the login side (bash, console, python) or as a job on
+the test cluster (sbatch, bsub), and checking what it did.
+
+``Runner(catalog, cluster).run(snip)`` returns an Outcome. The cluster is the
+tests' `cluster` fixture (tests/conftest.py) or, for `scripts/snippets run`,
+the same thing built here: anything with ``.env`` (a dict) and
+``.wait_job(jobid, timeout)``. Each snippet runs in a fresh working directory
+under .cache/snippets/runs/PATH.XXXX/ (kept an hour, for a look by hand).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hpcdocs import ROOT, facts
+from hpcdocs.snippets import Catalog, Snippet, console
+from hpcdocs.snippets.header import working_name
+from hpcdocs.snippets.static import env_without_venv
+
+WORKROOT = ROOT / ".cache" / "snippets" / "runs"
+KEEP_RUNS_S = 3600  # older working directories of a snippet are removed
+OUTPUT_LIMIT = 20_000  # characters of output kept in a failure report, per file
+FINAL_STATES = ("COMPLETED", "FAILED", "TIMEOUT", "CANCELLED", "OUT_OF_MEMORY", "NODE_FAIL",
+                "PREEMPTED", "BOOT_FAIL", "DEADLINE")  # fmt: skip
+SACCT_FIELDS = "JobID,JobName%30,Partition,State,ExitCode,Elapsed,NodeList,Start,End"
+
+
+@dataclass
+class Outcome:
+    outcome: str  # passed | failed | skipped
+    tier: str
+    reason: str = ""  # one line: why it failed or was skipped
+    command: str = ""
+    details: list[str] = field(default_factory=list)  # sections of the failure report
+    duration: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == "passed"
+
+
+class SnippetError(Exception):
+    """A check failed; the message is the one-line reason."""
+
+
+def gpu_status() -> tuple[bool, str]:
+    """(real GPU present, why not). Only a real NVIDIA driver counts: the test
+    cluster's nvidia-smi is a stand-in, found only on the cluster's PATH."""
+    if not Path("/proc/driver/nvidia/version").exists():
+        return False, "no real GPU here (no NVIDIA driver: /proc/driver/nvidia/version is missing)"
+    smi = shutil.which("nvidia-smi", path="/usr/bin:/usr/local/bin:/bin")
+    if smi is None:
+        return False, "no real GPU here (the NVIDIA driver has no nvidia-smi)"
+    done = subprocess.run([smi, "-L"], capture_output=True, text=True, timeout=30)
+    listed = [line for line in done.stdout.splitlines() if line.startswith("GPU ")]
+    if done.returncode or not listed or re.search(r"mock|stand-in|fake", done.stdout, re.I):
+        return (
+            False,
+            f"no real GPU here (`nvidia-smi -L`: {done.stdout.strip() or done.stderr.strip()})",
+        )
+    return True, "; ".join(listed)
+
+
+class Runner:
+    def __init__(self, catalog: Catalog, cluster, workroot: Path = WORKROOT, gpu=None):
+        self.catalog = catalog
+        self.cluster = cluster
+        self.workroot = workroot
+        self.gpu = gpu_status() if gpu is None else gpu
+        self.done: dict[str, Outcome] = {}  # once per session: needs= and the tests share it
+        self._nested = 0.0  # seconds spent in snippets run from inside the current one
+
+    # -- the entry point ------------------------------------------------------------------
+
+    def run(self, snip: Snippet) -> Outcome:
+        if snip.path in self.done:
+            return self.done[snip.path]
+        # Its own time only: snippets it needs (needs=, with= users) count their own.
+        start, nested_before, self._nested = time.monotonic(), self._nested, 0.0
+        outcome = self._run(snip)
+        elapsed = time.monotonic() - start
+        outcome.duration = round(elapsed - self._nested, 2)
+        self._nested = nested_before + elapsed
+        self.done[snip.path] = outcome
+        return outcome
+
+    def _run(self, snip: Snippet) -> Outcome:
+        tier = snip.tier
+        if snip.error:
+            return Outcome("failed", tier, snip.error, details=[snip.error])
+        run = snip.run
+        if run is None:  # a program other snippets run (with=): their outcome is its outcome
+            return self._through_users(snip)
+        if run in ("static", "none"):
+            return Outcome("skipped", tier, f"run={run}: {snip.header.why}")
+        if snip.header.gpu and not self.gpu[0]:
+            return Outcome("skipped", tier, self.gpu[1])
+        for need in snip.header.needs:
+            got = self.run(self.catalog[need])
+            if got.outcome != "passed" and self.catalog[need].run not in ("static", "none"):
+                return Outcome(
+                    got.outcome,
+                    tier,
+                    f"needs={need} {got.outcome}: {got.reason}",
+                    details=[f"needs={need} {got.outcome}: {got.reason}"],
+                )
+        outcome = Outcome("passed", tier)
+        try:
+            workdir = self._workdir(snip)
+            if run in ("sbatch", "bsub"):
+                self._job(snip, workdir, outcome)
+            else:
+                self._login(snip, workdir, outcome)
+        except SnippetError as exc:
+            outcome.outcome, outcome.reason = "failed", str(exc)
+        except facts.FactsError as exc:
+            outcome.outcome, outcome.reason = "failed", str(exc)
+        return outcome
+
+    def _through_users(self, snip: Snippet) -> Outcome:
+        results = {user: self.run(self.catalog[user]) for user in snip.users}
+        for wanted in ("failed", "passed"):
+            hits = [
+                f"{user}: {got.reason}" if got.reason else user
+                for user, got in results.items()
+                if got.outcome == wanted
+            ]
+            if hits:
+                return Outcome(
+                    wanted,
+                    snip.tier,
+                    f"run by with= of {'; '.join(hits)}",
+                    details=[f"run by with= of {'; '.join(hits)}"],
+                )
+        reasons = "; ".join(f"{user}: {got.reason}" for user, got in results.items())
+        return Outcome("skipped", snip.tier, reasons)
+
+    # -- the working directory ------------------------------------------------------------
+
+    def _workdir(self, snip: Snippet) -> Path:
+        # One directory per run: other sessions may run the same snippet at the same time.
+        slug = snip.path.replace("/", "__")
+        self.workroot.mkdir(parents=True, exist_ok=True)
+        for old in self.workroot.glob(f"{slug}.*"):
+            if time.time() - old.stat().st_mtime > KEEP_RUNS_S:
+                shutil.rmtree(old, ignore_errors=True)
+        workdir = Path(tempfile.mkdtemp(prefix=f"{slug}.", dir=self.workroot))
+        workdir.chmod(0o755)
+        text = snip.rendered()
+        if snip.kind == "console":
+            text = console.script(text)
+        (workdir / snip.name).write_text(text, encoding="utf-8")
+        for entry in snip.header.with_:
+            path, name = working_name(entry)
+            other = self.catalog[path]
+            target = workdir / name
+            if target.exists():
+                raise SnippetError(
+                    f"{snip.source}: with={entry}: a file named {name} is there already"
+                )
+            target.write_text(other.rendered(), encoding="utf-8")
+            if os.access(other.file, os.X_OK):
+                target.chmod(0o755)
+        return workdir
+
+    def _env(self) -> dict[str, str]:
+        return env_without_venv(dict(self.cluster.env))
+
+    # -- login side -----------------------------------------------------------------------
+
+    def _login(self, snip: Snippet, workdir: Path, outcome: Outcome) -> None:
+        name, header = snip.name, snip.header
+        args = [facts.render(arg, source=snip.source) for arg in header.args]
+        if snip.run == "bash":
+            argv = ["bash", name, *args]
+        elif snip.run == "console":
+            argv = ["bash", "-e", name]
+        else:
+            env = facts.render(header.env, source=snip.source) if header.env else None
+            argv = ["bash", "-c", python_command(name, env, args)]
+        outcome.command = f"cd {workdir} && " + (
+            argv[2] if snip.run == "python" else shlex.join(argv)
+        )
+        status, output, timed_out = run_captured(argv, workdir, self._env(), header.timeout)
+        leftover = self._jobs_from(workdir)
+        if leftover:
+            self._sh(["scancel", *leftover])
+        outcome.details.append(section("output", output))
+        if timed_out:
+            raise SnippetError(
+                f"{snip.source}: still running after timeout={header.timeout}s (killed)"
+            )
+        if status != header.exit:
+            raise SnippetError(f"{snip.source}: exit status {status}, expected {header.exit}")
+        check_patterns(snip, output)
+        if leftover:
+            outcome.details.append(f"jobs still queued at the end, cancelled: {' '.join(leftover)}")
+
+    def _jobs_from(self, workdir: Path) -> list[str]:
+        """Jobs still queued that were submitted from workdir (or below): this snippet's.
+
+        Other sessions share the test cluster: never touch a job from elsewhere.
+        """
+        done = self._sh(["squeue", "-h", "-o", "%i %Z"])
+        jobs = []
+        for line in done.stdout.splitlines() if done.returncode == 0 else []:
+            jobid, _, where = line.partition(" ")
+            if where == str(workdir) or where.startswith(f"{workdir}/"):
+                jobs.append(jobid.split("_")[0])
+        return sorted(set(jobs))
+
+    def _sh(self, argv: list[str], cwd: Path = ROOT, timeout: int = 30):
+        try:
+            return subprocess.run(argv, cwd=cwd, env=self._env(), capture_output=True, text=True,
+                                  timeout=timeout)  # fmt: skip
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return subprocess.CompletedProcess(argv, 127, "", str(exc))
+
+    # -- jobs on the test cluster ---------------------------------------------------------
+
+    def _job(self, snip: Snippet, workdir: Path, outcome: Outcome) -> None:
+        name, header = snip.name, snip.header
+        inputs = {p.name for p in workdir.iterdir()}
+        if snip.run == "sbatch":
+            outcome.command = f"cd {workdir} && sbatch {name}"
+            done = self._sh(["sbatch", name], cwd=workdir)
+            found = re.search(r"Submitted batch job (\d+)", done.stdout)
+        else:
+            outcome.command = f"cd {workdir} && bsub < {name}"
+            done = self._sh(["bash", "-c", f"bsub < {shlex.quote(name)}"], cwd=workdir)
+            found = re.search(r"Job <(\d+)> is submitted", done.stdout)
+        submit_output = (done.stdout + done.stderr).strip()
+        outcome.details.append(section(f"{snip.run} said", submit_output))
+        if done.returncode or not found:
+            raise SnippetError(
+                f"{snip.source}: {snip.run} refused the job: {last_line(submit_output)}"
+            )
+        jobid = found.group(1)
+        outcome.details.insert(0, f"job id: {jobid}")
+        try:
+            self.cluster.wait_job(jobid, header.timeout)
+        except Exception as exc:  # the fixture's own timeout error, whatever its class
+            self._sh(["scancel", jobid])
+            outcome.details += self._explain(jobid, workdir, inputs)
+            raise SnippetError(
+                f"{snip.source}: job {jobid} not done after timeout={header.timeout}s "
+                f"(cancelled): {exc}"
+            ) from None
+        states = self._states(jobid)
+        outcome.details += self._explain(jobid, workdir, inputs, states)
+        wrong = {task: st for task, st in states.items() if st.split()[0] != header.state}
+        if not states:
+            raise SnippetError(f"{snip.source}: job {jobid}: sacct knows no such job")
+        if wrong:
+            shown = ", ".join(f"{task} {st}" for task, st in sorted(wrong.items()))
+            raise SnippetError(
+                f"{snip.source}: job {jobid} ended {shown}; expected state={header.state}"
+            )
+        check_patterns(snip, job_output(workdir, inputs))
+
+    def _states(self, jobid: str) -> dict[str, str]:
+        """Final state of each job (and array task) from sacct, waiting out slurmdbd's lag."""
+        deadline = time.monotonic() + 15
+        while True:
+            done = self._sh(["sacct", "-j", jobid, "-X", "-n", "-P", "-o", "JobID,State,ExitCode"])
+            states = {}
+            for line in done.stdout.splitlines():
+                parts = line.split("|")
+                if len(parts) >= 3:
+                    states[parts[0]] = f"{parts[1]} (exit {parts[2]})"
+            final = states and all(s.split()[0] in FINAL_STATES for s in states.values())
+            if final or time.monotonic() > deadline:
+                return states
+            time.sleep(0.3)
+
+    def _explain(self, jobid: str, workdir: Path, inputs: set[str], states=None) -> list[str]:
+        parts = []
+        if states:
+            parts.append("final state: " + ", ".join(f"{k} {v}" for k, v in sorted(states.items())))
+        parts.append(section("output files", job_output(workdir, inputs, headers=True)))
+        sacct = self._sh(["sacct", "-j", jobid, "-P", "-o", SACCT_FIELDS])
+        parts.append(section(f"sacct -j {jobid}", sacct.stdout + sacct.stderr))
+        show = self._sh(["scontrol", "show", "job", jobid])
+        parts.append(section(f"scontrol show job {jobid}", show.stdout + show.stderr))
+        return parts
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def python_command(name: str, env: str | None, args: list[str]) -> str:
+    """The bash line a `python` snippet runs with: in the conda env `env=` if given."""
+    run = shlex.join(["python", name, *args])
+    if env is None:  # the login node's python (python3 where `python` is missing)
+        return f"if command -v python >/dev/null; then {run}; else {shlex.join(['python3', name, *args])}; fi"
+    module = shlex.quote(str(facts.get("modules.conda")))
+    return (
+        f'module load {module} && eval "$(conda shell.bash hook)" && '
+        f"conda activate {shlex.quote(env)} && {run}"
+    )
+
+
+def run_captured(argv: list[str], cwd: Path, env: dict, timeout: int) -> tuple[int, str, bool]:
+    """(exit status, stdout and stderr interleaved, timed out) of a command; on a
+    timeout the command and everything it started are killed."""
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            start_new_session=True)  # fmt: skip
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+        timed_out = True
+    return proc.returncode, out.decode("utf-8", "replace"), timed_out
+
+
+def job_output(workdir: Path, inputs: set[str], headers: bool = False) -> str:
+    """The text files a job wrote into its working directory (its output files)."""
+    texts = []
+    for path in sorted(workdir.rglob("*")):
+        if not path.is_file() or path.relative_to(workdir).as_posix() in inputs:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            text = "(binary file)\n" if headers else ""
+        if headers:
+            text = f"==> {path.relative_to(workdir)} <==\n{text[-OUTPUT_LIMIT:]}"
+        texts.append(text)
+    return "".join(t if t.endswith("\n") or not t else t + "\n" for t in texts)
+
+
+def render_pattern(pattern: str, snip: Snippet) -> str:
+    """A header regex with each `{{ cluster.KEY }}` replaced by its value, taken literally."""
+
+    def value(match: re.Match) -> str:
+        return re.escape(facts.render(match.group(0), source=snip.source))
+
+    return facts.PLACEHOLDER.sub(value, pattern)
+
+
+def check_patterns(snip: Snippet, output: str) -> None:
+    for pattern in snip.header.expect:
+        if not re.search(render_pattern(pattern, snip), output, re.MULTILINE):
+            raise SnippetError(f"{snip.source}: expect={pattern!r} not found in the output")
+    for pattern in snip.header.reject:
+        found = re.search(render_pattern(pattern, snip), output, re.MULTILINE)
+        if found:
+            raise SnippetError(
+                f"{snip.source}: reject={pattern!r} found in the output: {found.group(0)!r}"
+            )
+
+
+def section(title: str, text: str) -> str:
+    text = text if len(text) <= OUTPUT_LIMIT else "...\n" + text[-OUTPUT_LIMIT:]
+    return f"--- {title} ---\n{text.rstrip() or '(nothing)'}"
+
+
+def last_line(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[-1] if lines else "(no output)"
+
+
+def report(snip: Snippet, outcome: Outcome) -> str:
+    """The failure report: what, where it is shown, what ran, what came out."""
+    pages = ", ".join(snip.pages) or "no page"
+    lines = [outcome.reason, f"snippet: {snip.source}", f"included by: {pages}",
+             f"tier: {outcome.tier}"]  # fmt: skip
+    if outcome.command:
+        lines.append(f"command: {outcome.command}")
+    return "\n".join(lines + outcome.details)

@@ -1,0 +1,77 @@
+"""Fixtures of the snippet tests, and the plugin that writes build/tested.json.
+
+Every test of test_snippets.py tags its item with the snippet, the part
+(static or run) and the tier (item.user_properties); pytest_runtest_logreport
+collects the outcomes and pytest_sessionfinish merges them into
+build/tested.json (hpcdocs.tested), which the MkDocs hook and
+`scripts/snippets report` read. A run that collected but ran no snippet test
+(--collect-only, or -k matching none) leaves the file alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from hpcdocs import tested
+from hpcdocs.snippets import Catalog
+from hpcdocs.snippets.runner import Runner, gpu_status
+
+_results: dict[tuple[str, str], dict] = {}  # (snippet, part) -> {outcome, reason, duration}
+_facts: dict[str, str] = {}  # slurm version, gpus: what the snippets ran on
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return Catalog.load()
+
+
+@pytest.fixture(scope="session")
+def snippet_cluster(cluster):
+    """The session's test cluster (tests/conftest.py), and its Slurm version noted."""
+    done = cluster.run("sinfo --version", timeout=30)
+    found = re.search(r"(\d+\.\d+(?:\.\d+)?)", done.stdout or "")
+    if found:
+        _facts["slurm"] = found.group(1)
+    return cluster
+
+
+@pytest.fixture(scope="session")
+def runner(catalog, snippet_cluster) -> Runner:
+    gpu = gpu_status()
+    _facts["gpus"] = "real" if gpu[0] else "mocked"
+    return Runner(catalog, snippet_cluster, gpu=gpu)
+
+
+def pytest_runtest_logreport(report):
+    props = dict(report.user_properties)
+    if "snippet" not in props:
+        return
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        reason = props.get("reason", "")
+        if report.skipped and isinstance(report.longrepr, tuple):
+            reason = report.longrepr[2].removeprefix("Skipped: ")
+        elif report.failed and not reason:
+            reason = str(report.longrepr).strip().splitlines()[-1][:300] if report.longrepr else ""
+        _results[(props["snippet"], props["part"])] = {
+            "outcome": report.outcome,
+            "reason": reason,
+            "duration": round(props.get("duration", report.duration), 2),
+        }
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not _results or getattr(session.config.option, "collectonly", False):
+        return
+    catalog = Catalog.load()
+    old = tested.load() or {}
+    report = tested.merge(
+        old,
+        _results,
+        catalog,
+        date=datetime.datetime.now(datetime.UTC).date().isoformat(),
+        slurm=_facts.get("slurm"),
+        gpus=_facts.get("gpus"),
+    )
+    tested.save(report)

@@ -1,0 +1,347 @@
+"""Unit tests of the snippet machinery (hpcdocs.snippets, hpcdocs.tested), on the
+fixture site under tests/snippets/fixtures/site and on files made in tmp_path."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+from hpcdocs import facts, tested
+from hpcdocs.snippets import Catalog, console, header, static
+from hpcdocs.snippets.__main__ import report as figures
+from hpcdocs.snippets.pages import Page
+from hpcdocs.snippets.runner import Runner, report
+
+SITE = Path(__file__).parent / "fixtures" / "site"
+
+
+def make_site(tmp_path: Path, snippets: dict[str, str], pages: dict[str, str]) -> Catalog:
+    for rel, text in snippets.items():
+        path = tmp_path / "snippets" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    for rel, text in pages.items():
+        path = tmp_path / "docs" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    return Catalog.load(tmp_path / "snippets", tmp_path / "docs")
+
+
+class LocalCluster:
+    """Enough of the `cluster` fixture for login-side runs: this machine's environment."""
+
+    env = dict(os.environ)
+
+    def wait_job(self, jobid, timeout):
+        raise AssertionError("no jobs here")
+
+
+# -- the header ------------------------------------------------------------------------------
+
+
+def test_header_parses_the_readme_example():
+    text = '#!/bin/bash\n# test: run=sbatch expect="^Hello from cn0[12]" timeout=60\n#SBATCH -n 1\necho hi\n'
+    got = header.parse(text, "x.sh")
+    assert (got.run, got.expect, got.timeout, got.state) == (
+        "sbatch",
+        ["^Hello from cn0[12]"],
+        60,
+        "COMPLETED",
+    )
+
+
+def test_header_lines_are_joined_and_repeatable_keys_add_up():
+    text = (
+        "# test: run=python env=torch gpu\n# test: expect=a expect=b args='--epochs 2'\nprint(1)\n"
+    )
+    got = header.parse(text, "x.py")
+    assert got.gpu and got.env == "torch" and got.expect == ["a", "b"]
+    assert got.args == ["--epochs", "2"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("# test: run=bash colour=red\n", "x:1: unknown key 'colour'"),
+        ("#!/bin/bash\n# test: run=bash\n# test: fast\n", "x:3: unknown flag 'fast'"),
+        ("# test: run=bash\n# test: run=console\n", "x:2: run= given twice (first on line 1)"),
+        ("# test: run=static\n", "x:1: run=static needs why="),
+        ("# test: run=nothing why=x\n", "x:1: run='nothing' is not one of"),
+        ("# test: run=sbatch state=DONE\n", "x:1: state='DONE' is not one of"),
+        ("# test: run=bash expect='('\n", "x:1: expect='(' is not a regular expression"),
+        ("# test: run=bash timeout=soon\n", "x:1: timeout='soon' must be a whole number"),
+        ("# test: run=bash state=FAILED\n", "x:1: state= has no effect with run=bash"),
+        ('# test: run=bash expect="oops\n', "x:1: cannot split"),
+        ("echo hi\n# test: run=bash\n", "x:2: `# test:` line after the first line of code"),
+        ("# test: expect=x\n", "x:1: expect= needs a run="),
+        ("# test: run=bash needs=a.sh:b\n", "only with= takes :NAME"),
+    ],
+)
+def test_header_errors_name_file_and_line(text, message):
+    with pytest.raises(header.HeaderError) as caught:
+        header.parse(text, "x")
+    assert message in str(caught.value)
+
+
+def test_with_entries_drop_the_step_prefix_or_take_a_name():
+    assert header.working_name("python-jobs/03-sweep.py") == ("python-jobs/03-sweep.py", "sweep.py")
+    assert header.working_name("p/04-sweep-job.sh:sweep.sh") == ("p/04-sweep-job.sh", "sweep.sh")
+
+
+# -- console transcripts -----------------------------------------------------------------------
+
+
+def test_console_commands_keep_their_lines():
+    text = "# test: run=console\n$ echo a \\\n   b\na b\n$ false\n"
+    assert console.commands(text) == [(2, "echo a \\\n   b"), (5, "false")]
+    assert console.script(text).splitlines() == ["", "echo a \\", "   b", "", "false"]
+
+
+# -- pages ---------------------------------------------------------------------------------
+
+
+def test_fixture_pages_are_covered():
+    catalog = Catalog.load(SITE / "snippets", SITE / "docs")
+    page = next(p for p in catalog.pages if p.name == "docs/zh/demo.md")
+    assert [f.problem() for f in page.fences] == [None] * 5
+    assert [inc.path for inc in page.includes] == [
+        "demo/01-hello.sh", "demo/02-count.py", "demo/03-run-count.console",
+        "demo/04-laptop.console", "demo/05-sample.txt",
+    ]  # fmt: skip
+    assert len(page.waivers) == 1
+    assert catalog["demo/01-hello.sh"].pages == ["docs/en/demo.md", "docs/zh/demo.md"]
+
+
+@pytest.mark.parametrize(
+    ("markdown", "message"),
+    [
+        ("``` bash\nls\n```\n", "docs/zh/p.md:1: code block is not a snippet include"),
+        (
+            '``` bash\n--8<-- "a.sh"\nls\n```\n',
+            "mixes snippet includes with code typed in the page (line 3)",
+        ),
+        ("<!-- untested: laptop -->\n``` bash\nls\n```\n", "has no visible admonition"),
+        ("!!! note\n    x\n\n<!-- untested:  -->\n``` bash\nls\n```\n", "waiver without a reason"),
+        ('``` bash\n--8<-- "a.sh"\n', "code block never closed"),
+    ],
+)
+def test_fence_problems(markdown, message):
+    page = Page(Path("docs/zh/p.md"), text=markdown)
+    problems = [p for f in page.fences if (p := f.problem())]
+    assert len(problems) == 1 and message in problems[0]
+
+
+def test_admonition_after_the_block_counts_and_sections_are_stripped():
+    markdown = '<!-- untested: laptop -->\n~~~~ bash\nls\n~~~~\n\n??? question "Why"\n    x\n\n'
+    markdown += '``` py\n--8<-- "pytorch/04-train.py:model"\n```\n'
+    page = Page(Path("docs/en/p.md"), text=markdown)
+    assert [f.problem() for f in page.fences] == [None, None]
+    assert page.includes[0].path == "pytorch/04-train.py" and page.twin_key == "p.md"
+
+
+# -- the catalog -------------------------------------------------------------------------------
+
+
+def test_a_broken_header_breaks_only_its_own_snippet(tmp_path):
+    catalog = make_site(
+        tmp_path,
+        {"a/01-ok.sh": "# test: run=bash\necho ok\n", "a/02-bad.sh": "# test: run=bash speed=fast\n",
+         "a/03-none.sh": "echo no header\n", "a/04-with.sh": "# test: run=bash with=a/99-gone.py\n"},
+        {},
+    )  # fmt: skip
+    assert catalog["a/01-ok.sh"].error is None
+    assert catalog["a/02-bad.sh"].error.startswith("snippets/a/02-bad.sh:1: unknown key 'speed'")
+    assert "snippets/a/03-none.sh:1: no `# test:` header" in catalog["a/03-none.sh"].error
+    assert "with=a/99-gone.py does not exist" in catalog["a/04-with.sh"].error
+
+
+def test_tiers():
+    catalog = Catalog.load(SITE / "snippets", SITE / "docs")
+    tiers = {s.path: s.tier for s in catalog.snippets}
+    assert tiers == {
+        "demo/01-hello.sh": "cluster", "demo/02-count.py": "login",
+        "demo/03-run-count.console": "login", "demo/04-laptop.console": "static",
+        "demo/05-sample.txt": "none",
+    }  # fmt: skip
+
+
+def test_srun_in_a_transcript_is_the_cluster_tier_and_needs_cycles_are_found(tmp_path):
+    catalog = make_site(
+        tmp_path,
+        {"a/01.console": "# test: run=console\n$ srun -n1 hostname\n",
+         "a/02.console": "# test: run=console needs=a/03.console\n$ echo # srun\n",
+         "a/03.console": "# test: run=console needs=a/02.console\n$ true\n"},
+        {},
+    )  # fmt: skip
+    assert catalog["a/01.console"].tier == "cluster"
+    assert catalog["a/02.console"].tier == "login"
+    assert (
+        "needs= cycle: a/02.console -> a/03.console -> a/02.console"
+        in catalog["a/02.console"].error
+    )
+
+
+# -- static checks -------------------------------------------------------------------------
+
+
+def test_static_checks_report_snippet_lines(tmp_path):
+    catalog = make_site(
+        tmp_path,
+        {"a/01-sh.sh": "#!/bin/bash\n# test: run=bash\necho $1\nif true; then\n",
+         "a/02-py.py": "# test: run=python\nimport os\n",
+         "a/03-con.console": "# test: run=console\nsample\n$ echo “quoted”\n",
+         "a/04-facts.sh": "# test: run=bash\necho {{ cluster.no_such_key }}\n"},
+        {},
+    )  # fmt: skip
+    sh = "\n".join(static.check(catalog["a/01-sh.sh"]))
+    assert "snippets/a/01-sh.sh: line 5: syntax error" in sh
+    py = "\n".join(static.check(catalog["a/02-py.py"]))
+    assert "snippets/a/02-py.py:2:8: F401" in py
+    con = "\n".join(static.check(catalog["a/03-con.console"]))
+    assert "snippets/a/03-con.console:3:" in con
+    with pytest.raises(facts.FactsError, match="snippets/a/04-facts.sh:2: cluster.no_such_key"):
+        static.check(catalog["a/04-facts.sh"])
+
+
+def test_fixture_snippets_pass_the_static_checks():
+    catalog = Catalog.load(SITE / "snippets", SITE / "docs")
+    for snip in catalog.snippets:
+        assert static.check(snip) == [], snip.path
+
+
+# -- running on the login side (no cluster needed) --------------------------------------------
+
+
+def test_console_with_a_program_runs_in_a_fresh_directory(tmp_path):
+    catalog = Catalog.load(SITE / "snippets", SITE / "docs")
+    runner = Runner(catalog, LocalCluster(), workroot=tmp_path, gpu=(False, "no GPU"))
+    got = runner.run(catalog["demo/03-run-count.console"])
+    assert got.outcome == "passed", report(catalog["demo/03-run-count.console"], got)
+    assert list(tmp_path.glob("demo__03-run-count.console.*/count.py"))
+    assert runner.run(catalog["demo/02-count.py"]).outcome == "passed"  # through its user
+    assert (
+        runner.run(catalog["demo/04-laptop.console"]).reason
+        == "run=static: runs on the reader's laptop"
+    )
+
+
+def test_failures_say_what_ran_and_what_came_out(tmp_path):
+    catalog = make_site(
+        tmp_path,
+        {"a/01-exit.sh": "# test: run=bash\necho before; exit 3\n",
+         "a/02-expect.console": "# test: run=console expect='^never$'\n$ echo once\n",
+         "a/03-reject.sh": "# test: run=bash reject='Traceback'\necho Traceback\n",
+         "a/04-slow.sh": "# test: run=bash timeout=1\nsleep 30\n",
+         "a/05-gpu.sh": "# test: run=bash gpu\nnvidia-smi\n"},
+        {"zh/p.md": '``` bash\n--8<-- "a/01-exit.sh"\n```\n'},
+    )  # fmt: skip
+    runner = Runner(catalog, LocalCluster(), workroot=tmp_path / "runs", gpu=(False, "no real GPU"))
+    exit_ = runner.run(catalog["a/01-exit.sh"])
+    text = report(catalog["a/01-exit.sh"], exit_)
+    assert exit_.outcome == "failed" and "exit status 3, expected 0" in text
+    assert "included by: docs/zh/p.md" in text and "bash exit.sh" in text and "before" in text
+    assert "expect='^never$' not found" in runner.run(catalog["a/02-expect.console"]).reason
+    assert "reject='Traceback' found" in runner.run(catalog["a/03-reject.sh"]).reason
+    slow = runner.run(catalog["a/04-slow.sh"])
+    assert "after timeout=1s" in slow.reason and slow.duration < 10
+    assert runner.run(catalog["a/05-gpu.sh"]).outcome == "skipped"
+
+
+def test_needs_run_once_per_session(tmp_path):
+    counter = tmp_path / "count"
+    catalog = make_site(
+        tmp_path,
+        {"a/01-setup.sh": f"# test: run=bash\necho x >> {counter}\n",
+         "a/02-use.sh": "# test: run=bash needs=a/01-setup.sh\ntrue\n",
+         "a/03-use.sh": "# test: run=bash needs=a/01-setup.sh\ntrue\n",
+         "a/04-bad.sh": "# test: run=bash\nexit 1\n",
+         "a/05-after-bad.sh": "# test: run=bash needs=a/04-bad.sh\ntrue\n"},
+        {},
+    )  # fmt: skip
+    runner = Runner(catalog, LocalCluster(), workroot=tmp_path / "runs", gpu=(False, ""))
+    for path in ("a/02-use.sh", "a/03-use.sh", "a/01-setup.sh"):
+        assert runner.run(catalog[path]).outcome == "passed"
+    assert counter.read_text() == "x\n"
+    assert runner.run(catalog["a/05-after-bad.sh"]).reason.startswith("needs=a/04-bad.sh failed")
+
+
+# -- results: build/tested.json and the report -----------------------------------------------
+
+
+def test_merge_keeps_what_did_not_run_and_never_calls_static_passed():
+    catalog = Catalog.load(SITE / "snippets", SITE / "docs")
+    ok = {"outcome": "passed", "reason": "", "duration": 1.0}
+    first = tested.merge({}, {("demo/01-hello.sh", "run"): ok, ("demo/01-hello.sh", "static"): ok,
+                              ("demo/04-laptop.console", "static"): ok}, catalog,
+                         date="2026-11-23", slurm="22.05.8", gpus="mocked")  # fmt: skip
+    assert first["snippets"]["demo/01-hello.sh"]["outcome"] == "passed"
+    assert first["snippets"]["demo/04-laptop.console"]["outcome"] == "skipped"
+    assert first["snippets"]["demo/03-run-count.console"]["outcome"] == "untested"
+    bad = {"outcome": "failed", "reason": "boom", "duration": 2.0}
+    second = tested.merge({**first, "snippets": {**first["snippets"], "gone/01.sh": {}}},
+                          {("demo/03-run-count.console", "run"): bad}, catalog,
+                          date="2026-11-24")  # fmt: skip
+    assert second["snippets"]["demo/01-hello.sh"]["outcome"] == "passed"  # kept
+    assert second["snippets"]["demo/02-count.py"]["outcome"] == "failed"  # through its user
+    assert "gone/01.sh" not in second["snippets"] and second["slurm"] == "22.05.8"
+    assert second["date"] == "2026-11-24"
+
+
+def test_report_counts_per_page_and_tier():
+    catalog = Catalog.load(SITE / "snippets", SITE / "docs")
+    results = {"snippets": {"demo/01-hello.sh": {"outcome": "passed", "duration": 4.5}}}
+    got = figures(catalog, results)
+    page = next(row for row in got["pages"] if row["page"] == "docs/en/demo.md")
+    assert (page["cluster"], page["login"], page["static"], page["none"], page["waivers"]) == (
+        1,
+        2,
+        1,
+        1,
+        1,
+    )
+    assert got["tiers"]["cluster"] == {"snippets": 1, "passed": 1, "failed": 0, "skipped": 0,
+                                       "untested": 0, "seconds": 4.5}  # fmt: skip
+    assert got["coverage"]["from_snippets"] == 8 and got["coverage"]["waived"] == 2
+
+
+# -- on the test cluster -----------------------------------------------------------------------
+
+
+@pytest.mark.cluster
+def test_a_job_that_fails_explains_itself(tmp_path, snippet_cluster):
+    catalog = make_site(
+        tmp_path,
+        {"a/01-fails.sh": "#!/bin/bash\n# test: run=sbatch timeout=60\n#SBATCH --time=00:01:00\n"
+                          "echo about to fail\nexit 7\n",
+         "a/02-expected.sh": "#!/bin/bash\n# test: run=sbatch state=FAILED expect='^about'\n"
+                             "#SBATCH --time=00:01:00\necho about to fail\nexit 7\n"},
+        {},
+    )  # fmt: skip
+    runner = Runner(catalog, snippet_cluster, workroot=tmp_path / "runs", gpu=(False, ""))
+    got = runner.run(catalog["a/01-fails.sh"])
+    text = report(catalog["a/01-fails.sh"], got)
+    assert got.outcome == "failed" and "ended" in got.reason and "FAILED (exit 7:0)" in got.reason
+    for part in (
+        "job id: ",
+        "about to fail",
+        "--- sacct -j",
+        "--- scontrol show job",
+        "sbatch fails.sh",
+    ):
+        assert part in text
+    assert runner.run(catalog["a/02-expected.sh"]).outcome == "passed"
+
+
+def test_a_snippet_is_timed_without_the_snippets_it_needs(tmp_path):
+    catalog = make_site(
+        tmp_path,
+        {"a/01-slow.sh": "# test: run=bash\nsleep 1\n",
+         "a/02-quick.sh": "# test: run=bash needs=a/01-slow.sh\ntrue\n"},
+        {},
+    )  # fmt: skip
+    runner = Runner(catalog, LocalCluster(), workroot=tmp_path / "runs", gpu=(False, ""))
+    quick = runner.run(catalog["a/02-quick.sh"])
+    assert quick.duration < 0.8 <= runner.run(catalog["a/01-slow.sh"]).duration
