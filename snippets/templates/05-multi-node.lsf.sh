@@ -1,0 +1,26 @@
+#!/bin/bash
+# test: run=static why="starts one torchrun per host with blaunch, which the site's LSF compatibility layer over Slurm does not provide"
+#BSUB -J multi-node
+#BSUB -q {{ cluster.partitions.gpu.name }}
+#BSUB -n 8 # (1)!
+#BSUB -R "span[ptile=4]"
+#BSUB -gpu "num=2"
+#BSUB -R "rusage[mem=65536]"
+#BSUB -W 4:00
+#BSUB -o multi-node.%J.out
+
+module purge
+module load {{ cluster.modules.conda }}
+eval "$(conda shell.bash hook)"
+conda activate torch
+
+read -r -a hosts <<< "$(echo "$LSB_HOSTS" | tr ' ' '\n' | uniq | tr '\n' ' ')" # (2)!
+export OMP_NUM_THREADS=2
+
+blaunch -z "${hosts[*]}" torchrun \
+    --nnodes="${#hosts[@]}" \
+    --nproc-per-node=2 \
+    --rdzv-id="$LSB_JOBID" \
+    --rdzv-backend=c10d \
+    --rdzv-endpoint="${hosts[0]}:29500" \
+    ddp_check.py # (3)!
