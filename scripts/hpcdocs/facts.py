@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -24,7 +24,7 @@ class FactsError(ValueError):
     """A placeholder names a fact cluster.yml does not have."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(path: str, mtime: float) -> dict:
     with open(path, encoding="utf-8") as fh:
         data = yaml.safe_load(fh)

@@ -157,7 +157,10 @@ def test_chinese_search_finds_the_slurm_page(watched, server):
     page = watched.page
     page.goto(server + "/", wait_until="networkidle")
     page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator(".md-search__input").fill("提交作业")
+    box = page.locator(".md-search__input")
+    box.fill("提交作业")
+    # Material searches on keyup; fill() types no key (an IME commits with one).
+    box.press("End")
     result = page.locator(".md-search-result__item a").first
     result.wait_for(timeout=15_000)
     hrefs = page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.href)")

@@ -1,0 +1,25 @@
+#!/bin/bash
+# test: run=sbatch with=pytorch/ddp.py needs=conda/09-create-torch-env.sh
+# test: expect="^rank 0/4 on {{ cluster.partitions.gpu.node_prefix }}01: " expect="^rank 3/4 on {{ cluster.partitions.gpu.node_prefix }}02: "
+# test: expect="^epoch 10 loss " expect="^loss fell: [0-9.]+ -> [0-9.]+$" timeout=240
+#SBATCH --job-name=ddp-srun
+#SBATCH --partition={{ cluster.partitions.gpu.name }}
+#SBATCH --nodes=2
+#SBATCH --ntasks-per-node=2 # (1)!
+#SBATCH --gres=gpu:2
+#SBATCH --cpus-per-task=4
+#SBATCH --mem=16G
+#SBATCH --time=00:30:00
+#SBATCH --output=%x-%j.out
+
+module purge
+module load {{ cluster.modules.conda }}
+eval "$(conda shell.bash hook)"
+conda activate torch
+
+MASTER_ADDR=$(scontrol show hostnames "$SLURM_JOB_NODELIST" | head -n 1) # (2)!
+export MASTER_ADDR
+export MASTER_PORT=$((20000 + SLURM_JOB_ID % 10000)) # (3)!
+echo "nodes: $SLURM_JOB_NODELIST, rendezvous at $MASTER_ADDR:$MASTER_PORT"
+
+srun python ddp.py # (4)!
