@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 import pytest
-
 from hpcdocs import ROOT
 
 SCRIPT = ROOT / "scripts" / "conda-real"
