@@ -64,7 +64,7 @@ lint: setup-test
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 report: setup-test
-	$(BIN)/python scripts/snippets report
+	scripts/snippets report
 
 outdated: setup-docs
 	$(BIN)/python scripts/i18n-outdated

@@ -4,7 +4,7 @@
 #BSUB -q {{ cluster.partitions.gpu.name }}
 #BSUB -n 4
 #BSUB -R "span[hosts=1]"
-#BSUB -gpu "num=1" # (1)!
+#BSUB -gpu "num=1" # (1)
 #BSUB -W 10
 #BSUB -o one-gpu.%J.out
 

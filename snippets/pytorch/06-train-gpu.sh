@@ -5,8 +5,8 @@
 #SBATCH --partition={{ cluster.partitions.gpu.name }}
 #SBATCH --nodes=1
 #SBATCH --ntasks=1
-#SBATCH --cpus-per-task=4 # (1)!
-#SBATCH --gres=gpu:1 # (2)!
+#SBATCH --cpus-per-task=4 # (1)
+#SBATCH --gres=gpu:1 # (2)
 #SBATCH --mem=16G
 #SBATCH --time=00:30:00
 #SBATCH --output=%x-%j.out

@@ -5,7 +5,7 @@
 #SBATCH --job-name=ddp-srun
 #SBATCH --partition={{ cluster.partitions.gpu.name }}
 #SBATCH --nodes=2
-#SBATCH --ntasks-per-node=2 # (1)!
+#SBATCH --ntasks-per-node=2 # (1)
 #SBATCH --gres=gpu:2
 #SBATCH --cpus-per-task=4
 #SBATCH --mem=16G

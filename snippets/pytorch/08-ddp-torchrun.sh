@@ -5,7 +5,7 @@
 #SBATCH --job-name=ddp-torchrun
 #SBATCH --partition={{ cluster.partitions.gpu.name }}
 #SBATCH --nodes=2
-#SBATCH --ntasks-per-node=1 # (1)!
+#SBATCH --ntasks-per-node=1 # (1)
 #SBATCH --gres=gpu:2
 #SBATCH --cpus-per-task=8
 #SBATCH --mem=16G

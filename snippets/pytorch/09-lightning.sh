@@ -4,13 +4,13 @@
 # test: expect="^epoch  6 loss " expect="^loss fell: [0-9.]+ -> [0-9.]+$" timeout=300
 #SBATCH --job-name=lightning
 #SBATCH --partition={{ cluster.partitions.gpu.name }}
-#SBATCH --nodes=2 # (1)!
-#SBATCH --ntasks-per-node=2 # (2)!
+#SBATCH --nodes=2 # (1)
+#SBATCH --ntasks-per-node=2 # (2)
 #SBATCH --gres=gpu:2
 #SBATCH --cpus-per-task=4
 #SBATCH --mem=16G
 #SBATCH --time=00:30:00
-#SBATCH --signal=USR1@90 # (3)!
+#SBATCH --signal=USR1@90 # (3)
 #SBATCH --requeue
 #SBATCH --open-mode=append
 #SBATCH --output=%x-%j.out

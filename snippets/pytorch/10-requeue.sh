@@ -7,10 +7,10 @@
 #SBATCH --ntasks=1
 #SBATCH --cpus-per-task=1
 #SBATCH --mem=2G
-#SBATCH --time=00:02:00 # (1)!
-#SBATCH --signal=USR1@60 # (2)!
-#SBATCH --requeue # (3)!
-#SBATCH --open-mode=append # (4)!
+#SBATCH --time=00:02:00 # (1)
+#SBATCH --signal=USR1@60 # (2)
+#SBATCH --requeue # (3)
+#SBATCH --open-mode=append # (4)
 #SBATCH --output=%x-%j.out
 
 module purge

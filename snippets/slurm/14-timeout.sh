@@ -3,7 +3,7 @@
 #SBATCH --job-name=timeout
 #SBATCH --partition={{ cluster.partitions.debug.name }}
 #SBATCH --ntasks=1
-#SBATCH --time=00:01:00 # (1)!
+#SBATCH --time=00:01:00 # (1)
 
 trap 'echo "got SIGTERM at $(date +%T)"' TERM # (2)!
 echo "started at $(date +%T)"

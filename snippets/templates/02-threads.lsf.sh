@@ -3,7 +3,7 @@
 # test: expect="^CPUs usable: [0-9]+, OMP_NUM_THREADS=4$" expect="^result: True$" timeout=120
 #BSUB -J threads
 #BSUB -q {{ cluster.partitions.cpu.name }}
-#BSUB -n 4 # (1)!
+#BSUB -n 4 # (1)
 #BSUB -R "span[hosts=1]"
 #BSUB -R "rusage[mem=8192]"
 #BSUB -W 1:00

@@ -4,7 +4,7 @@
 #SBATCH --job-name=threads
 #SBATCH --partition={{ cluster.partitions.cpu.name }}
 #SBATCH --ntasks=1
-#SBATCH --cpus-per-task=4 # (1)!
+#SBATCH --cpus-per-task=4 # (1)
 #SBATCH --mem=8G
 #SBATCH --time=01:00:00
 #SBATCH --output=%x-%j.out

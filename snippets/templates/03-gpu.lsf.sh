@@ -4,7 +4,7 @@
 #BSUB -J one-gpu
 #BSUB -q {{ cluster.partitions.gpu.name }}
 #BSUB -gpu "num=1"
-#BSUB -n 4 # (1)!
+#BSUB -n 4 # (1)
 #BSUB -R "span[hosts=1]"
 #BSUB -R "rusage[mem=32768]"
 #BSUB -W 4:00

@@ -5,7 +5,7 @@
 #SBATCH --partition={{ cluster.partitions.gpu.name }}
 #SBATCH --gres=gpu:{{ cluster.partitions.gpu.gpu_type }}:1
 #SBATCH --ntasks=1
-#SBATCH --cpus-per-task=4 # (1)!
+#SBATCH --cpus-per-task=4 # (1)
 #SBATCH --mem=32G
 #SBATCH --time=04:00:00
 #SBATCH --output=%x-%j.out

@@ -3,7 +3,7 @@
 # test: expect="^rank 1/2 on {{ cluster.partitions.gpu.node_prefix }}0[12]: " expect="^all_reduce: 3 \(expected 3\)$" timeout=180
 #BSUB -J multi-gpu
 #BSUB -q {{ cluster.partitions.gpu.name }}
-#BSUB -gpu "num=2" # (1)!
+#BSUB -gpu "num=2" # (1)
 #BSUB -n 8
 #BSUB -R "span[hosts=1]"
 #BSUB -R "rusage[mem=65536]"

@@ -4,7 +4,7 @@
 #SBATCH --job-name=multi-gpu
 #SBATCH --partition={{ cluster.partitions.gpu.name }}
 #SBATCH --nodes=1
-#SBATCH --gres=gpu:{{ cluster.partitions.gpu.gpu_type }}:2 # (1)!
+#SBATCH --gres=gpu:{{ cluster.partitions.gpu.gpu_type }}:2 # (1)
 #SBATCH --ntasks=1
 #SBATCH --cpus-per-task=8
 #SBATCH --mem=64G

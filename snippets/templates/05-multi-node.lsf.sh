@@ -2,7 +2,7 @@
 # test: run=static why="starts one torchrun per host with blaunch, which the site's LSF compatibility layer over Slurm does not provide"
 #BSUB -J multi-node
 #BSUB -q {{ cluster.partitions.gpu.name }}
-#BSUB -n 8 # (1)!
+#BSUB -n 8 # (1)
 #BSUB -R "span[ptile=4]"
 #BSUB -gpu "num=2"
 #BSUB -R "rusage[mem=65536]"

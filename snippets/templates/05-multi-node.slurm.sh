@@ -5,7 +5,7 @@
 #SBATCH --job-name=multi-node
 #SBATCH --partition={{ cluster.partitions.gpu.name }}
 #SBATCH --nodes=2
-#SBATCH --ntasks-per-node=2 # (1)!
+#SBATCH --ntasks-per-node=2 # (1)
 #SBATCH --gres=gpu:{{ cluster.partitions.gpu.gpu_type }}:2
 #SBATCH --cpus-per-task=4
 #SBATCH --mem=64G

@@ -3,7 +3,7 @@
 # test: expect="^arguments: --lr 0\.1 --batch 32$" expect="^arguments: --lr 0\.001 --batch 64$" timeout=300
 #SBATCH --job-name=sweep
 #SBATCH --partition={{ cluster.partitions.cpu.name }}
-#SBATCH --array=1-10%2 # (1)!
+#SBATCH --array=1-10%2 # (1)
 #SBATCH --ntasks=1
 #SBATCH --cpus-per-task=1
 #SBATCH --mem=2G

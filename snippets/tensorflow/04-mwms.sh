@@ -4,8 +4,8 @@
 # test: expect="^Epoch 8/8$" expect="^loss fell: [0-9.]+ -> [0-9.]+$" timeout=300
 #SBATCH --job-name=tf-mwms
 #SBATCH --partition={{ cluster.partitions.gpu.name }}
-#SBATCH --nodes=1 # (1)!
-#SBATCH --ntasks-per-node=2 # (2)!
+#SBATCH --nodes=1 # (1)
+#SBATCH --ntasks-per-node=2 # (2)
 #SBATCH --gres=gpu:2
 #SBATCH --cpus-per-task=4
 #SBATCH --mem=16G
