@@ -26,7 +26,11 @@
   document.addEventListener(
     "click",
     function (event) {
-      var button = event.target.closest && event.target.closest(".md-clipboard");
+      // Material 9.7 and later: button.md-code__button[data-md-type=copy];
+      // before: button.md-clipboard.
+      var button =
+        event.target.closest &&
+        event.target.closest('.md-code__button[data-md-type="copy"], .md-clipboard');
       if (!button) return;
       var block = button.closest(".language-console");
       if (!block) return;

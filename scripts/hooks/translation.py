@@ -6,8 +6,10 @@ translated yet: the page holds only a pointer to the other language) or
 tests/site/test_i18n.py; listed by scripts/i18n-outdated.
 """
 
+import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 NOTICE = {
     "missing": (
@@ -40,6 +42,60 @@ def on_page_markdown(markdown, page, config, **kwargs):
     lines = markdown.split("\n")
     at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
     return "\n".join([*lines[:at], "", notice, *lines[at:]])
+
+
+ALTERNATE = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="([^"]+)">')
+
+
+def on_post_page(output, page, config, **kwargs):
+    """Point the <head>'s alternate links at the language roots.
+
+    mkdocs-static-i18n sets Material's `extra.alternate` per page, so the
+    language menu stays on the same page. Material also renders those links in
+    <head>, and its script fetches `sitemap.xml` relative to each of them:
+    /about-testing/sitemap.xml, a 404 on every page. Material expects the
+    language roots there (`/` and `/en/`), where the sitemaps are. The menu keeps
+    the per-page links; only the <head> links change.
+    """
+    roots = _roots(config, "../" * page.url.count("/"))
+    return ALTERNATE.sub(
+        lambda m: _link(m, roots, '<link rel="alternate" href="{}" hreflang="{}">'), output
+    )
+
+
+MENU = re.compile(r'<a href="[^"]*" hreflang="([^"]+)" class="md-select__link">')
+
+
+def on_post_template(output, template_name, config, **kwargs):
+    """The 404 page: its language menu and alternates go to the language roots.
+
+    It is served at any missing address, so its links are absolute, from
+    site_url's path (mkdocs-static-i18n leaves the last page built there).
+    """
+    if template_name != "404.html":
+        return output
+    roots = _roots(config, urlsplit(config.get("site_url") or "/").path.rstrip("/") + "/")
+    output = ALTERNATE.sub(
+        lambda m: _link(m, roots, '<link rel="alternate" href="{}" hreflang="{}">'), output
+    )
+    return MENU.sub(
+        lambda m: _link(m, roots, '<a href="{}" hreflang="{}" class="md-select__link">'), output
+    )
+
+
+def _roots(config, prefix: str) -> dict[str, str]:
+    """Language -> address of its root, as seen from a page `prefix` away from the site root."""
+    i18n = config.plugins.get("i18n")
+    languages = i18n.config.languages if i18n else ()
+    return {
+        lang.locale: (prefix + ("" if lang.default else f"{lang.locale}/")) or "./"
+        for lang in languages
+    }
+
+
+def _link(match, roots: dict[str, str], form: str) -> str:
+    lang = match.group(1)
+    return form.format(roots[lang], lang) if lang in roots else match.group(0)
 
 
 def on_post_build(config, **kwargs):

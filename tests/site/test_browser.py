@@ -178,7 +178,7 @@ def test_copy_button_copies_only_the_commands(watched, server, built_site):
     block.hover()
     text = block.locator("code").inner_text()
     expected = page.evaluate("t => window.hpcConsoleCommands(t)", text)
-    block.locator("button.md-clipboard").click()
+    block.locator('button[data-md-type="copy"]').click()
     copied = page.evaluate("() => navigator.clipboard.readText()")
     shot(page, "copy-button")
     assert copied == expected

@@ -59,3 +59,25 @@ def test_job_templates_are_downloadable_as_shown(built_site):
             want = facts.render(HEADER_LINES.sub("", path.read_text("utf-8")), lang=lang)
             assert got.read_text("utf-8") == want
             assert "{{" not in want and "test:" not in want.split("\n", 3)[1]
+
+
+ALTERNATE = re.compile(r'<link rel="alternate" href="([^"]*)" hreflang="([^"]+)">')
+
+
+def test_head_alternates_lead_to_a_sitemap(built_site):
+    """Material fetches sitemap.xml beside each <link rel=alternate>: none may 404."""
+    from urllib.parse import urljoin, urlsplit
+
+    site = built_site["dir"]
+    wrong = []
+    for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site).as_posix()
+        if rel.startswith("downloads/") or "/downloads/" in rel:
+            continue
+        here = "/" + (rel if page.name != "index.html" else rel.removesuffix("index.html"))
+        links = ALTERNATE.findall(page.read_text("utf-8"))
+        for href, lang in links:
+            target = urlsplit(urljoin("http://site" + here, href)).path
+            if not (site / target.lstrip("/") / "sitemap.xml").is_file():
+                wrong.append(f"{rel}: {lang} -> {href} (no {target}sitemap.xml)")
+    assert not wrong, "\n".join(wrong[:20])
