@@ -12,7 +12,7 @@ from sklearn.datasets import load_digits
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-EPOCHS = 500
+EPOCHS = 2000
 CHECKPOINT = Path("checkpoint.pt")
 
 time_is_up = False
@@ -60,7 +60,7 @@ for epoch in range(first_epoch, EPOCHS + 1):
         loss.backward()
         optimizer.step()
         total += loss.item() * len(xb)
-    if epoch % 50 == 0:
+    if epoch % 100 == 0:
         print(f"epoch {epoch:3d} loss {total / len(x):.4f}", flush=True)
     if time_is_up and epoch < EPOCHS:
         save(epoch)
@@ -68,5 +68,6 @@ for epoch in range(first_epoch, EPOCHS + 1):
         subprocess.run(["scontrol", "requeue", os.environ["SLURM_JOB_ID"]], check=True)  # (4)!
         sys.exit(0)
 
+signal.signal(signal.SIGUSR1, signal.SIG_IGN)  # (5)!
 print(f"finished all {EPOCHS} epochs")
 CHECKPOINT.unlink(missing_ok=True)
