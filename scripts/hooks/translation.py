@@ -7,8 +7,6 @@ tests/site/test_i18n.py; listed by scripts/i18n-outdated.
 """
 
 import re
-import shutil
-from pathlib import Path
 from urllib.parse import urlsplit
 
 NOTICE = {
@@ -44,72 +42,49 @@ def on_page_markdown(markdown, page, config, **kwargs):
     return "\n".join([*lines[:at], "", notice, *lines[at:]])
 
 
-ALTERNATE = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="([^"]+)">')
+ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]+">\n?')
 
 
 def on_post_page(output, page, config, **kwargs):
-    """Point the <head>'s alternate links at the language roots.
+    """Drop the <head>'s alternate links; the language menu keeps its own.
 
-    mkdocs-static-i18n sets Material's `extra.alternate` per page, so the
-    language menu stays on the same page. Material also renders those links in
-    <head>, and its script fetches `sitemap.xml` relative to each of them:
-    /about-testing/sitemap.xml, a 404 on every page. Material expects the
-    language roots there (`/` and `/en/`), where the sitemaps are. The menu keeps
-    the per-page links; only the <head> links change.
+    mkdocs-static-i18n sets Material's `extra.alternate` per page, so that the
+    language menu stays on the same page. Material also writes those links into
+    <head>, and its script fetches `sitemap.xml` beside each one: on a page it
+    asked for /about-testing/sitemap.xml and /en/about-testing/sitemap.xml, two
+    404s on every page load. Pointed at the language roots instead, the script
+    finds the sitemaps, but then reroutes a click on the menu through them, and
+    their addresses hold site_url's host: a build previewed anywhere else (the
+    browser tests, `python -m http.server`) switched language to the home page.
+    Without the links the script does nothing and the menu's links are followed
+    as they are. Search engines still get every page's hreflang alternates from
+    sitemap.xml, which mkdocs-static-i18n writes with them.
     """
-    roots = _roots(config, "../" * page.url.count("/"))
-    return ALTERNATE.sub(
-        lambda m: _link(m, roots, '<link rel="alternate" href="{}" hreflang="{}">'), output
-    )
+    return ALTERNATE.sub("", output)
 
 
 MENU = re.compile(r'<a href="[^"]*" hreflang="([^"]+)" class="md-select__link">')
 
 
 def on_post_template(output, template_name, config, **kwargs):
-    """The 404 page: its language menu and alternates go to the language roots.
+    """The 404 page: no alternate links, and its language menu goes to the language roots.
 
     It is served at any missing address, so its links are absolute, from
     site_url's path (mkdocs-static-i18n leaves the last page built there).
     """
     if template_name != "404.html":
         return output
-    roots = _roots(config, urlsplit(config.get("site_url") or "/").path.rstrip("/") + "/")
-    output = ALTERNATE.sub(
-        lambda m: _link(m, roots, '<link rel="alternate" href="{}" hreflang="{}">'), output
-    )
-    return MENU.sub(
-        lambda m: _link(m, roots, '<a href="{}" hreflang="{}" class="md-select__link">'), output
-    )
-
-
-def _roots(config, prefix: str) -> dict[str, str]:
-    """Language -> address of its root, as seen from a page `prefix` away from the site root."""
+    prefix = urlsplit(config.get("site_url") or "/").path.rstrip("/") + "/"
     i18n = config.plugins.get("i18n")
-    languages = i18n.config.languages if i18n else ()
-    return {
-        lang.locale: (prefix + ("" if lang.default else f"{lang.locale}/")) or "./"
-        for lang in languages
+    roots = {
+        lang.locale: prefix + ("" if lang.default else f"{lang.locale}/")
+        for lang in (i18n.config.languages if i18n else ())
     }
 
+    def root(match):
+        lang = match.group(1)
+        if lang not in roots:
+            return match.group(0)
+        return f'<a href="{roots[lang]}" hreflang="{lang}" class="md-select__link">'
 
-def _link(match, roots: dict[str, str], form: str) -> str:
-    lang = match.group(1)
-    return form.format(roots[lang], lang) if lang in roots else match.group(0)
-
-
-def on_post_build(config, **kwargs):
-    """Give each language's folder the site-wide sitemap.
-
-    mkdocs-static-i18n writes one sitemap (every page in both languages) at the
-    site root. Material's language switcher reads <language root>/sitemap.xml
-    to find the current page's twin, so the English pages asked for
-    /en/sitemap.xml and got a 404.
-    """
-    site = Path(config["site_dir"])
-    root_map = site / "sitemap.xml"
-    i18n = config.plugins.get("i18n")
-    for lang in i18n.config.languages if i18n else ():
-        folder = site / lang.locale
-        if not lang.default and folder.is_dir() and root_map.exists():
-            shutil.copyfile(root_map, folder / "sitemap.xml")
+    return MENU.sub(root, ALTERNATE.sub("", output))
