@@ -11,7 +11,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONUNBUFFERED := 1
 
 .PHONY: help serve build test setup setup-docs setup-test setup-system lint \
-        bench-cluster cluster-up cluster-down report outdated clean
+        bench-cluster cluster-up cluster-down report outdated notebooks clean
 
 help:
 	@echo "make serve          set up, then serve the site on http://$(HOST):$(PORT)/ (live reload)"
@@ -20,6 +20,7 @@ help:
 	@echo "make lint           pre-commit checks only (ruff, shellcheck, codespell, whitespace)"
 	@echo "make report         snippet counts per page and tier (after make test)"
 	@echo "make outdated       pages whose translation is older than their source"
+	@echo "make notebooks      rerun the notebook tutorials on the test cluster, store changed outputs"
 	@echo "make bench-cluster  test-cluster timings"
 	@echo "make cluster-up / cluster-down   start / stop the test cluster by hand"
 
@@ -68,6 +69,9 @@ report: setup-test
 
 outdated: setup-docs
 	$(BIN)/python scripts/i18n-outdated
+
+notebooks: setup-test
+	scripts/regen-notebooks
 
 bench-cluster: setup-test
 	scripts/bench-cluster
