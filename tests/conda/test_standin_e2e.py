@@ -70,6 +70,17 @@ def test_activate_through_conda_sh(created, env):
     assert "after=none" in done.stdout
 
 
+def test_the_stand_in_says_so_once_per_command(created, env):
+    done = bash(
+        'eval "$(conda shell.bash hook)"\nconda activate t311\n'
+        "conda shell.posix reactivate >/dev/null\nconda deactivate",
+        env,
+    )
+    assert done.returncode == 0, done.stderr
+    # hook, activate, deactivate: three; reactivate follows an install, which said it.
+    assert done.stderr.count(NOTICE) == 3, done.stderr
+
+
 def test_activate_through_the_files_path_without_conda_on_path(created, env):
     bare = {**env, "PATH": env["PATH"].replace(f"{BIN}:", "")}
     done = bash(

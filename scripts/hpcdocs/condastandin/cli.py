@@ -148,7 +148,10 @@ SCALAR_KEYS = {
 
 
 def main(argv: list[str]) -> int:
-    print(NOTICE, file=sys.stderr, flush=True)
+    # Once per command a reader types: `conda install` in a shell with the conda
+    # function runs the stand-in twice (install, then `shell.posix reactivate`).
+    if not (argv[:1] and argv[0].startswith("shell.") and argv[1:2] == ["reactivate"]):
+        print(NOTICE, file=sys.stderr, flush=True)
     try:
         return run(argv)
     except RefusalError as err:
