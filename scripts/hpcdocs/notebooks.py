@@ -89,7 +89,9 @@ def read_sanitizers(path: Path = SANITIZE_CFG) -> list[tuple[str, str]]:
         elif line.startswith("replace:") and not (
             number > 1 and lines[number - 2].startswith("regex:")
         ):
-            raise SanitizerError(f"{path}:{number}: `replace:` line with no `regex:` line before it")
+            raise SanitizerError(
+                f"{path}:{number}: `replace:` line with no `regex:` line before it"
+            )
     return get_sanitize_patterns(text)
 
 

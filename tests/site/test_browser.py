@@ -11,7 +11,6 @@ import functools
 import gzip
 import http.server
 import json
-import re
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -167,19 +166,31 @@ def test_language_switch_keeps_the_page(watched, server, built_site):
     assert urlparse(page.url).path == target
 
 
-def test_chinese_search_finds_the_slurm_page(watched, server):
-    page = watched.page
-    page.goto(server + "/", wait_until="networkidle")
+def search(page, server, start, words, name):
+    """Type words into Material's search box on the page at start; the result links."""
+    page.goto(server + start, wait_until="networkidle")
     page.locator("label.md-search__icon, .md-search__input").first.click()
     box = page.locator(".md-search__input")
-    box.fill("提交作业")
+    box.fill(words)
     # Material searches on keyup; fill() types no key (an IME commits with one).
     box.press("End")
     result = page.locator(".md-search-result__item a").first
     result.wait_for(timeout=15_000)
     hrefs = page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.href)")
-    shot(page, "search-zh")
-    assert any(re.search(r"/slurm/", h) for h in hrefs), hrefs
+    shot(page, name)
+    return [urlparse(h).path for h in hrefs]
+
+
+def test_chinese_search_finds_the_slurm_page_in_chinese_only(watched, server):
+    paths = search(watched.page, server, "/", "提交作业", "search-zh")
+    assert "/slurm/" in paths, paths
+    assert not [p for p in paths if p.startswith("/en/")], paths
+
+
+def test_english_search_finds_the_slurm_page_in_english_only(watched, server):
+    paths = search(watched.page, server, "/en/slurm/", "submit a job", "search-en")
+    assert "/en/slurm/" in paths, paths
+    assert all(p.startswith("/en/") for p in paths), paths
 
 
 def test_copy_button_copies_only_the_commands(watched, server, built_site):
