@@ -240,7 +240,12 @@ def notebook_env() -> dict:
     )
     if up.returncode:
         sys.exit(f"scripts/testcluster up failed:\n{up.stderr}{up.stdout}")
-    env = env_after_eval(dict(os.environ))
+    return kernel_env(env_after_eval(dict(os.environ)))
+
+
+def kernel_env(cluster_env: dict) -> dict:
+    """A kernel's environment: the cluster's, this Python first on PATH, one thread."""
+    env = dict(cluster_env)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
     env["OMP_NUM_THREADS"] = "1"
     env.pop("MPLBACKEND", None)

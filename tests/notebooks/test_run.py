@@ -15,20 +15,15 @@ from pathlib import Path
 
 import pytest
 from hpcdocs import ROOT
+from hpcdocs.notebooks import CELL_TIMEOUT, SANITIZE_CFG, kernel_env
 
-HERE = Path(__file__).parent
-SANITIZE = HERE / "sanitize.cfg"
+SANITIZE = SANITIZE_CFG
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*/*.ipynb"))
-CELL_TIMEOUT = 300
 
 
 def notebook_env(cluster) -> dict:
     """The cluster's environment, with this Python first on PATH and one thread per job."""
-    env = dict(cluster.env)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
-    env["OMP_NUM_THREADS"] = "1"
-    env.pop("MPLBACKEND", None)
-    return env
+    return kernel_env(cluster.env)
 
 
 def nbval(path: Path, env: dict, *extra: str) -> subprocess.CompletedProcess:

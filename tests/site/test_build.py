@@ -92,32 +92,34 @@ def test_404_page_language_menu_goes_to_the_language_roots(built_site):
     ), links
 
 
-def _search_index(site, lang):
+def _language_pages(site, lang):
+    """The language's folder and its built pages (the default language's: not under en/)."""
     folder = site if lang == i18n.SOURCE else site / lang
-    return folder, json.loads((folder / "search" / "search_index.json").read_text("utf-8"))
+    others = {o for o in i18n.LANGS if o != i18n.SOURCE}
+    pages = {
+        p
+        for p in folder.rglob("index.html")
+        if not (lang == i18n.SOURCE and p.relative_to(site).parts[0] in others)
+        and "search" not in p.relative_to(folder).parts
+    }
+    return folder, pages
 
 
 @pytest.mark.parametrize("lang", i18n.LANGS)
 def test_each_language_searches_its_own_pages_only(built_site, lang):
     """One index per language, each entry a page of that language, every page in it."""
     site = built_site["dir"]
-    folder, index = _search_index(site, lang)
+    folder, built = _language_pages(site, lang)
+    index = json.loads((folder / "search" / "search_index.json").read_text("utf-8"))
+    others = tuple(f"{o}/" for o in i18n.LANGS if o != i18n.SOURCE)
     pages = set()
     for doc in index["docs"]:
         path = doc["location"].split("#")[0]
         html = folder / path / "index.html" if path.endswith("/") or not path else folder / path
         assert html.is_file(), f"{lang} search entry {doc['location']!r}: no page {html}"
-        others = [f"{o}/" for o in i18n.LANGS if o != i18n.SOURCE]
         if lang == i18n.SOURCE:
-            assert not path.startswith(tuple(others)), f"zh index holds {doc['location']!r}"
+            assert not path.startswith(others), f"zh index holds {doc['location']!r}"
         pages.add(html)
-    built = {
-        p
-        for p in folder.rglob("index.html")
-        if lang != i18n.SOURCE
-        or not any(p.is_relative_to(site / o) for o in i18n.LANGS if o != i18n.SOURCE)
-    }
-    built = {p for p in built if "search" not in p.relative_to(folder).parts}
     assert built - pages == set(), f"{lang} pages missing from its search index"
 
 
@@ -125,10 +127,7 @@ def test_each_language_searches_its_own_pages_only(built_site, lang):
 def test_every_page_fetches_its_languages_index(built_site, lang):
     """Material fetches `{base}/search/search_index.json`: base is the language's root."""
     site = built_site["dir"]
-    folder = site if lang == i18n.SOURCE else site / lang
-    pages = [p for p in folder.rglob("index.html")]
-    if lang == i18n.SOURCE:
-        pages = [p for p in pages if p.relative_to(site).parts[0] not in i18n.LANGS]
+    folder, pages = _language_pages(site, lang)
     assert len(pages) > 10
     for page in pages:
         config = json.loads(
