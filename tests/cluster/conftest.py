@@ -41,12 +41,23 @@ def timeout_job(cluster, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def scratch(cluster):
-    """A second test cluster (nodes tcn01..., subnet 127.0.78.0/24) that tests may
-    crash, stop and break without disturbing jobs on the shared one."""
+def _scratch_session(cluster):
     cluster.require_test_cluster("starts and crashes a second test cluster")
     s = Scratch(ROOT / ".cache" / "testcluster-scratch", tag="t", subnet=SCRATCH_SUBNET)
-    r = s.testcluster("up")
-    assert r.returncode == 0, r.stderr
     yield s
     s.testcluster("down")
+
+
+@pytest.fixture
+def scratch(_scratch_session):
+    """A second test cluster (nodes tcn01..., subnet 127.0.78.0/24) that tests may
+    crash, stop and break without disturbing jobs on the shared one.
+
+    Brought up before every test that uses it (a no-op when it is up), so a test
+    that fails while the scratch cluster is down or broken does not fail the next.
+    """
+    s = _scratch_session
+    if s.testcluster("status").returncode != 0:
+        r = s.testcluster("up")
+        assert r.returncode == 0, r.stderr
+    return s

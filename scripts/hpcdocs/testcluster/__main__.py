@@ -50,7 +50,11 @@ def main(argv: list[str] | None = None) -> int:
         print(report)
         return 0 if ok else 1
     if args.command == "down":
-        cluster.down(plan, purge=args.purge)
+        try:
+            cluster.down(plan, purge=args.purge)
+        except cluster.DownError as exc:
+            print(f"testcluster: down failed: {exc}", file=sys.stderr)
+            return 1
         return 0
     # SIGTERM (e.g. `timeout`) stops the daemons this `up` started, as Ctrl-C does.
     signal.signal(signal.SIGTERM, signal.default_int_handler)

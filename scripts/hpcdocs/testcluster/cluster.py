@@ -6,6 +6,7 @@ import fcntl
 import os
 import secrets
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -36,6 +37,13 @@ START_TIMEOUT = 60.0  # seconds a daemon may take to answer (MariaDB's first sta
 
 class UpError(RuntimeError):
     """A daemon failed to start; the message holds its own error and log path."""
+
+
+class DownError(RuntimeError):
+    """Some of the cluster's processes were still alive when `down` gave up."""
+
+
+DOWN_TIMEOUT = 15.0  # seconds `down` waits for the last process to be gone
 
 
 T0 = time.monotonic()
@@ -574,6 +582,18 @@ def _remove_cgroups(plan: Plan) -> None:
                         d.rmdir()
 
 
+def _wait_gone(plan: Plan, timeout: float = DOWN_TIMEOUT) -> None:
+    """Return only when no process of this cluster is left (zombies count as gone:
+    they have exited; their parent reaps them). Raise DownError naming the rest."""
+    deadline = time.monotonic() + timeout
+    while left := procs.ours(plan.state):
+        if time.monotonic() >= deadline:
+            names = ", ".join(f"{p.comm} (pid {p.pid})" for p in left)
+            raise DownError(f"still running {timeout:.0f} s after SIGKILL: {names}")
+        procs.signal_all([p.pid for p in left], signal.SIGKILL)
+        time.sleep(0.02)
+
+
 def down(plan: Plan, purge: bool = False) -> None:
     with locked(plan):
         if "slurmctld" in running(plan):
@@ -582,6 +602,7 @@ def down(plan: Plan, purge: bool = False) -> None:
         _remove_cgroups(plan)
         rest = procs.ours(plan.state)
         procs.stop({p.pid for p in rest} | procs.descendants({p.pid for p in rest}))
+        _wait_gone(plan)
         hosts.remove(plan.state)
         remove_devices(plan)
         _clean_stale([plan.munge_socket, plan.mysql_dir / "mysqld.sock"])
