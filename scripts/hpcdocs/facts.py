@@ -24,6 +24,28 @@ class FactsError(ValueError):
     """A placeholder names a fact cluster.yml does not have."""
 
 
+# A true/false fact as pages show it; in snippets (no language) it stays true/false.
+YES_NO = {"zh": ("是", "否"), "en": ("yes", "no")}
+
+# The typed sections of cluster.yml: each key, its type, and whether it must be
+# there. problems() checks them; a key not listed is refused (a typo would
+# otherwise leave a page without its fact).
+STORAGE_AREA = {
+    "env": (str, True),
+    "path": (str, True),
+    "quota": (str, True),
+    "backed_up": (bool, True),
+    "quota_command": (str, True),
+    "purge_days": (int, False),
+}
+LSF = {
+    "unit_for_limits": (str, True),
+    "reserve_per_task": (bool, True),
+    "job_memlimit": (bool, True),
+}
+LSF_UNITS = ("KB", "MB", "GB", "TB", "PB", "EB", "ZB")
+
+
 @cache
 def _load(path: str, mtime: float) -> dict:
     with open(path, encoding="utf-8") as fh:
@@ -73,6 +95,8 @@ def render(
             ) from None
         if isinstance(found, dict) and found and all(len(k) == 2 for k in found):
             found = found.get(lang, next(iter(found.values())))
+        if isinstance(found, bool):
+            found = YES_NO.get(lang, ("true", "false"))[0 if found else 1]
         if isinstance(found, (dict, list)):
             line = text.count("\n", 0, match.start()) + 1
             raise FactsError(
@@ -86,3 +110,65 @@ def render(
 def partitions(facts: dict | None = None) -> dict:
     """Partitions by role, as in cluster.yml."""
     return (load() if facts is None else facts)["partitions"]
+
+
+def _typed(section: dict, schema: dict, where: str) -> list[str]:
+    found = []
+    if not isinstance(section, dict):
+        return [f"{where}: must be a mapping"]
+    for key, (kind, required) in schema.items():
+        if key not in section:
+            if required:
+                found.append(f"{where}.{key}: missing")
+            continue
+        value = section[key]
+        # bool is an int in Python: purge_days: true is not a number of days.
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            found.append(
+                f"{where}.{key}: must be {kind.__name__}, not {type(value).__name__} ({value!r})"
+            )
+    for key in section:
+        if key not in schema:
+            found.append(f"{where}.{key}: unknown key (known: {', '.join(schema)})")
+    return found
+
+
+def problems(facts: dict | None = None) -> list[str]:
+    """What is wrong with the typed sections (storage, lsf) of the facts; [] if nothing."""
+    facts = load() if facts is None else facts
+    found = []
+    storage = facts.get("storage")
+    if not isinstance(storage, dict) or not storage:
+        found.append("storage: missing (one entry per storage area)")
+    else:
+        for name, area in storage.items():
+            found += _typed(area, STORAGE_AREA, f"storage.{name}")
+            command = area.get("quota_command") if isinstance(area, dict) else None
+            if isinstance(command, str) and ("|" in command or not command.strip()):
+                found.append(
+                    f"storage.{name}.quota_command: must be one command without `|` "
+                    "(it is shown in a table cell)"
+                )
+    if "lsf" in facts:
+        found += _typed(facts["lsf"], LSF, "lsf")
+        unit = facts["lsf"].get("unit_for_limits") if isinstance(facts["lsf"], dict) else None
+        if isinstance(unit, str) and unit.upper() not in LSF_UNITS:
+            found.append(f"lsf.unit_for_limits: {unit!r} is not one of {', '.join(LSF_UNITS)}")
+    return found
+
+
+def lsf_memory(facts: dict | None = None) -> dict:
+    """The lsf: section, with LSF's own defaults for the two switches it leaves out.
+
+    unit_for_limits stays None when not given: LSF then reads a bare -M number
+    in KB but a bare rusage[mem] in MB, and a layer should not guess which the
+    site changed.
+    """
+    facts = load() if facts is None else facts
+    given = facts.get("lsf") or {}
+    unit = given.get("unit_for_limits")
+    return {
+        "unit_for_limits": str(unit).upper() if unit else None,
+        "reserve_per_task": bool(given.get("reserve_per_task", False)),
+        "job_memlimit": bool(given.get("job_memlimit", False)),
+    }

@@ -9,5 +9,5 @@ conda activate torch
 python -m pip install torch==2.13.0 # (1)!
 python -m pip install lightning==2.6.6 scikit-learn==1.9.1 numpy==2.4.6
 
-python -c "import torch; print('torch', torch.__version__)"
+python -c "import torch; print('torch', torch.__version__, 'CUDA', torch.version.cuda)" # (2)!
 python -c "import lightning; print('lightning', lightning.__version__)"

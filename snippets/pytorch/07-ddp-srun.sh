@@ -2,6 +2,7 @@
 # test: run=sbatch with=pytorch/ddp.py needs=conda/09-create-torch-env.sh
 # test: expect="^rank 0/4 on {{ cluster.partitions.gpu.node_prefix }}01: " expect="^rank 3/4 on {{ cluster.partitions.gpu.node_prefix }}02: "
 # test: expect="^epoch 10 loss " expect="^loss fell: [0-9.]+ -> [0-9.]+$" timeout=240
+# test: step-cpus-per-task=4
 #SBATCH --job-name=ddp-srun
 #SBATCH --partition={{ cluster.partitions.gpu.name }}
 #SBATCH --nodes=2
@@ -22,4 +23,4 @@ export MASTER_ADDR
 export MASTER_PORT=$((20000 + SLURM_JOB_ID % 10000)) # (3)!
 echo "nodes: $SLURM_JOB_NODELIST, rendezvous at $MASTER_ADDR:$MASTER_PORT"
 
-srun python ddp.py # (4)!
+srun --cpus-per-task="$SLURM_CPUS_PER_TASK" python ddp.py # (4)!

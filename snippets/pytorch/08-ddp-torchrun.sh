@@ -2,6 +2,7 @@
 # test: run=sbatch with=pytorch/ddp.py needs=conda/09-create-torch-env.sh
 # test: expect="^rank 0/4 on {{ cluster.partitions.gpu.node_prefix }}0[12]: " expect="on {{ cluster.partitions.gpu.node_prefix }}02: "
 # test: expect="^epoch 10 loss " expect="^loss fell: [0-9.]+ -> [0-9.]+$" timeout=240
+# test: step-cpus-per-task=8
 #SBATCH --job-name=ddp-torchrun
 #SBATCH --partition={{ cluster.partitions.gpu.name }}
 #SBATCH --nodes=2
@@ -21,7 +22,7 @@ MASTER_ADDR=$(scontrol show hostnames "$SLURM_JOB_NODELIST" | head -n 1)
 export MASTER_ADDR
 export MASTER_PORT=$((20000 + SLURM_JOB_ID % 10000))
 
-srun torchrun \
+srun --cpus-per-task="$SLURM_CPUS_PER_TASK" torchrun \
     --nnodes="$SLURM_NNODES" \
     --nproc-per-node=2 \
     --rdzv-id="$SLURM_JOB_ID" \

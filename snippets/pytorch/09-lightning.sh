@@ -2,6 +2,7 @@
 # test: run=sbatch with=pytorch/lightning_train.py needs=conda/09-create-torch-env.sh
 # test: expect="^rank 0/4 on {{ cluster.partitions.gpu.node_prefix }}01$" expect="^rank 3/4 on {{ cluster.partitions.gpu.node_prefix }}02$"
 # test: expect="^epoch  6 loss " expect="^loss fell: [0-9.]+ -> [0-9.]+$" timeout=300
+# test: step-cpus-per-task=4
 #SBATCH --job-name=lightning
 #SBATCH --partition={{ cluster.partitions.gpu.name }}
 #SBATCH --nodes=2 # (1)
@@ -20,4 +21,4 @@ module load {{ cluster.modules.conda }}
 eval "$(conda shell.bash hook)"
 conda activate torch
 
-srun python lightning_train.py # (4)!
+srun --cpus-per-task="$SLURM_CPUS_PER_TASK" python lightning_train.py # (4)!

@@ -1,7 +1,7 @@
 #!/bin/bash
 # test: run=sbatch with=templates/ddp_check.py needs=conda/09-create-torch-env.sh
 # test: expect="^rank [0-3]/4 on {{ cluster.partitions.gpu.node_prefix }}01: " expect="^rank [0-3]/4 on {{ cluster.partitions.gpu.node_prefix }}02: "
-# test: expect="^all_reduce: 10 \(expected 10\)$" timeout=180
+# test: expect="^all_reduce: 10 \(expected 10\)$" timeout=180 step-cpus-per-task=4
 #SBATCH --job-name=multi-node
 #SBATCH --partition={{ cluster.partitions.gpu.name }}
 #SBATCH --nodes=2
@@ -22,4 +22,4 @@ export MASTER_ADDR
 export MASTER_PORT=$((20000 + SLURM_JOB_ID % 10000))
 export OMP_NUM_THREADS=$SLURM_CPUS_PER_TASK
 
-srun python ddp_check.py # (3)!
+srun --cpus-per-task="$SLURM_CPUS_PER_TASK" python ddp_check.py # (3)!

@@ -8,19 +8,28 @@ import tf_keras as keras  # (1)!
 from sklearn.datasets import load_digits
 
 port = 15000 + int(os.environ["SLURM_JOB_ID"]) % 1000 * 10  # (2)!
-resolver = tf.distribute.cluster_resolver.SlurmClusterResolver(port_base=port)  # (3)!
-strategy = tf.distribute.MultiWorkerMirroredStrategy(cluster_resolver=resolver)  # (4)!
+slurm_gpus = os.environ.get("CUDA_VISIBLE_DEVICES", "")  # (3)!
+gpus = len(slurm_gpus.split(",")) if slurm_gpus else 0
+resolver = tf.distribute.cluster_resolver.SlurmClusterResolver(
+    port_base=port,
+    gpus_per_task=gpus,
+    gpus_per_node=gpus * int(os.environ["SLURM_NTASKS_PER_NODE"]),
+    auto_set_gpu=False,
+)  # (4)!
+strategy = tf.distribute.MultiWorkerMirroredStrategy(cluster_resolver=resolver)  # (5)!
 worker = resolver.task_id
-chief = worker == 0  # (5)!
+chief = worker == 0  # (6)!
 devices = tf.config.list_logical_devices("GPU") or tf.config.list_logical_devices("CPU")
 print(f"worker {worker} on {socket.gethostname()}: {devices[0].name}, "
       f"{strategy.num_replicas_in_sync} replicas in all", flush=True)
+print(f"worker {worker}: CUDA_VISIBLE_DEVICES={os.environ.get('CUDA_VISIBLE_DEVICES', '')} "
+      f"(Slurm set {slurm_gpus})", flush=True)
 
 digits = load_digits()
 x = (digits.data / 16.0).astype("float32")
 y = digits.target
 per_replica_batch = 32
-global_batch = per_replica_batch * strategy.num_replicas_in_sync  # (6)!
+global_batch = per_replica_batch * strategy.num_replicas_in_sync  # (7)!
 dataset = (
     tf.data.Dataset.from_tensor_slices((x, y))
     .shuffle(len(x), seed=0)
@@ -28,7 +37,7 @@ dataset = (
     .batch(global_batch)
 )
 
-with strategy.scope():  # (7)!
+with strategy.scope():  # (8)!
     model = keras.Sequential([
         keras.Input(shape=(64,)),
         keras.layers.Dense(128, activation="relu"),

@@ -319,7 +319,7 @@ def test_deprecated_forms(text, code, name, facts):
 @pytest.mark.parametrize(
     "text,name",
     [
-        ("conda activate env\n", "a.sh"),
+        ('eval "$(conda shell.bash hook)"\nconda activate env\n', "a.sh"),
         ("# source activate env was the old way\n", "a.sh"),
         ("pip install tensorflow\n", "a.sh"),
         ("scancel 12345\n", "a.sh"),

@@ -8,7 +8,9 @@ FACTS = {
         "cpu": {"name": "cpu", "default": True},
         "gpu": {"name": "gpu", "gpu_type": "a100", "gpus_per_node": 4},
         "debug": {"name": "debug"},
-    }
+    },
+    # -M is the job's total (LSB_JOB_MEMLIMIT=Y); no unit_for_limits: a bare -M is refused.
+    "lsf": {"reserve_per_task": False, "job_memlimit": True},
 }
 NODES = {"cpu": ["cn01", "cn02"], "gpu": ["gn01", "gn02"], "debug": ["cn01", "cn02"]}
 
@@ -326,3 +328,62 @@ def test_other_commands_refuse_unknown_options_by_name():
     assert options == {"a": True, "u": "all"} and operands == ["12", "13[2]"]
     with pytest.raises(LsfError, match=r"bjobs: -o: option not supported"):
         split_flags(["-o", "jobid"], {"a"}, {"u"}, "bjobs")
+
+
+def site(**lsf):
+    """FACTS with other lsf: settings (how another site's LSF counts memory)."""
+    return {**FACTS, "lsf": {**FACTS["lsf"], **lsf}}
+
+
+def options_for(argv, facts):
+    options, command = bsub_args.parse_command_line(argv)
+    return translate.plan(options, command, None, facts, queue_nodes=NODES).slurm
+
+
+def test_bare_numbers_are_in_the_sites_unit_for_limits():
+    assert "--mem=4000M" in options_for(["-M", "4000", "ls"], site(unit_for_limits="MB"))
+    assert "--mem=4M" in options_for(["-M", "4000", "ls"], site(unit_for_limits="KB"))
+    assert "--mem=2048M" in options_for(["-M", "2", "ls"], site(unit_for_limits="GB"))
+    # rusage[mem]: MB when the site sets no unit, else the site's unit
+    assert "--mem=2048M" in options_for(["-R", "rusage[mem=2048]", "ls"], FACTS)
+    assert "--mem=2048M" in options_for(["-R", "rusage[mem=2]", "ls"], site(unit_for_limits="GB"))
+    # an explicit unit wins
+    assert "--mem=4096M" in options_for(["-M", "4GB", "ls"], site(unit_for_limits="KB"))
+
+
+def test_rusage_is_per_host_unless_the_site_reserves_per_task():
+    argv = ["-n", "4", "-R", "span[hosts=1] rusage[mem=500]", "ls"]
+    assert "--mem=500M" in options_for(argv, FACTS)
+    assert "--mem-per-cpu=500M" in options_for(argv, site(reserve_per_task=True))
+    # /host and /task in the string win over the site's default
+    host = ["-n", "4", "-R", "span[hosts=1] rusage[mem=500/host]", "ls"]
+    assert "--mem=500M" in options_for(host, site(reserve_per_task=True))
+
+
+def test_job_memory_limit_is_shared_over_the_jobs_hosts():
+    four_hosts = ["-n", "8", "-R", "span[ptile=2]", "-M", "8GB", "ls"]
+    assert "--mem=2048M" in options_for(four_hosts, FACTS)
+    assert "--mem=8192M" in options_for(
+        ["-n", "8", "-R", "span[hosts=1]", "-M", "8GB", "ls"], FACTS
+    )
+    with pytest.raises(LsfError, match=r"needs the number of hosts fixed"):
+        options_for(["-n", "8", "-M", "8GB", "ls"], FACTS)
+    with pytest.raises(LsfError, match=r"below rusage\[mem=4096MB\] per host"):
+        options_for(["-n", "8", "-R", "span[ptile=2] rusage[mem=4GB]", "-M", "8GB", "ls"], FACTS)
+
+
+def test_per_process_memory_limit_is_per_task():
+    per_process = site(job_memlimit=False)
+    got = options_for(["-n", "4", "-M", "2GB", "ls"], per_process)
+    assert "--mem-per-cpu=2048M" in got and not any(o.startswith("--mem=") for o in got)
+    with pytest.raises(LsfError, match=r"not both"):
+        options_for(["-M", "2GB", "-R", "rusage[mem=1GB]", "ls"], per_process)
+
+
+def test_facts_without_an_lsf_section_take_lsfs_defaults():
+    bare = {"partitions": FACTS["partitions"]}
+    # LSF's defaults: rusage per host, -M each process's limit, no unit known
+    assert "--mem=100M" in options_for(["-n", "2", "-R", "rusage[mem=100]", "ls"], bare)
+    assert "--mem-per-cpu=1024M" in options_for(["-M", "1GB", "ls"], bare)
+    with pytest.raises(LsfError, match=r"lsf\.unit_for_limits"):
+        options_for(["-M", "1000", "ls"], bare)

@@ -242,3 +242,40 @@ def test_bsub_comment_round_trip():
     assert slurm.read_comment("something else") == ("-", "")
     assert jobs()[0].command == "run.sh"
     assert slurm.parse_sacct(SACCT)[0].command == "hello"
+
+
+def test_bjobs_p_shows_each_pending_job_with_its_reason():
+    shown = bjobs.select(jobs(), {"u": "all", "p": True}, [], "x")
+    lines = bjobs.render(shown, {"p": True}).splitlines()
+    assert lines[0] == bjobs.PENDING_HEADER and "EXEC_HOST" not in lines[0]
+    assert lines[1].startswith("13      bob     PSUSP cpu        login1      train")
+    assert lines[2] == " The job was suspended by the user while pending [Slurm: JobHeldUser];"
+    assert lines[3].startswith("20      alice   PEND  gpu        login1      sweep[1]")
+    assert lines[4] == " Job's resource requirements not satisfied [Slurm: Resources];"
+    assert len(lines) == 1 + 2 * 4
+    # -p1 (a pending-reason level) reads as -p
+    assert bjobs.render(shown, {"p1": True}) == bjobs.render(shown, {"p": True})
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ("None", "New job is waiting for scheduling [Slurm: None]"),
+        ("Dependency", "Job dependency condition not satisfied [Slurm: Dependency]"),
+        ("DependencyNeverSatisfied", "Dependency condition invalid or never satisfied"),
+        ("Priority", "higher priority"),
+        ("QOSMaxJobsPerUserLimit", "The user has reached his/her job slot limit"),
+        ("JobArrayTaskLimit", "The job array has reached its job slot limit"),
+        ("SomethingNew", "Pending in Slurm [Slurm: SomethingNew]"),
+    ],
+)
+def test_pending_reasons_map_slurms_reason(reason, message):
+    job = slurm.Job(job_id="1", slurm_state="PENDING", reason=reason)
+    assert message in bjobs.pending_reason(job)
+
+
+def test_bjobs_long_format_gives_the_pending_reason_in_lsfs_words():
+    text = bjobs.render([jobs()[1]], {"l": True})
+    assert (
+        " PENDING REASONS:\n Job's resource requirements not satisfied [Slurm: Resources];" in text
+    )

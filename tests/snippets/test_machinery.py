@@ -4,12 +4,14 @@ fixture site under tests/snippets/fixtures/site and on files made in tmp_path.""
 from __future__ import annotations
 
 import os
+import re
 import textwrap
 from pathlib import Path
 
 import pytest
 from hpcdocs import facts, tested
 from hpcdocs.snippets import Catalog, console, header, static
+from hpcdocs.snippets import runner as runner_module
 from hpcdocs.snippets.__main__ import report as figures
 from hpcdocs.snippets.pages import Page
 from hpcdocs.snippets.runner import Runner, report
@@ -78,12 +80,64 @@ def test_header_lines_are_joined_and_repeatable_keys_add_up():
         ("echo hi\n# test: run=bash\n", "x:2: `# test:` line after the first line of code"),
         ("# test: expect=x\n", "x:1: expect= needs a run="),
         ("# test: run=bash needs=a.sh:b\n", "only with= takes :NAME"),
+        (
+            "# test: run=sbatch step-cpus-per-task=0\n",
+            "x:1: step-cpus-per-task='0' must be a whole",
+        ),
+        ("# test: run=sbatch step-cpus-per-task=four\n", "step-cpus-per-task='four' must be"),
+        (
+            "# test: run=bash step-cpus-per-task=4\n",
+            "step-cpus-per-task= has no effect with run=bash",
+        ),
     ],
 )
 def test_header_errors_name_file_and_line(text, message):
     with pytest.raises(header.HeaderError) as caught:
         header.parse(text, "x")
     assert message in str(caught.value)
+
+
+def test_step_cpus_per_task_is_read():
+    got = header.parse("# test: run=sbatch step-cpus-per-task=4\n#SBATCH -c 4\nsrun true\n", "x")
+    assert got.step_cpus_per_task == 4
+    assert header.parse("# test: run=sbatch\n", "x").step_cpus_per_task is None
+
+
+# sacct -n -P -o JobID,JobName,NTasks,AllocCPUS of a 2 x 2-task job with --cpus-per-task=4 on the
+# test cluster (Slurm 22.05), submitted with SLURM_EXACT=1: step 0 is a plain `srun`, step 1
+# `srun --cpus-per-task="$SLURM_CPUS_PER_TASK"`.
+SACCT_STEPS = (
+    "15|e.sh||16\n15.batch|batch|1|8\n15.extern|extern|4|16\n15.0|bash|4|4\n15.1|bash|4|16\n"
+)
+
+
+def test_srun_steps_are_read_from_sacct():
+    assert runner_module.srun_steps(SACCT_STEPS) == [
+        ("15.0", "bash", 4, 4),
+        ("15.1", "bash", 4, 16),
+    ]
+    assert runner_module.srun_steps("7_2.0|python|2|16\n7_2.1|python||\n") == [
+        ("7_2.0", "python", 2, 16)
+    ]
+
+
+def test_step_cpus_per_task_fails_a_step_with_one_cpu_per_task(tmp_path):
+    catalog = make_site(
+        tmp_path,
+        {"a/01-job.sh": "#!/bin/bash\n# test: run=sbatch step-cpus-per-task=4\nsrun true\n"},
+        {},
+    )
+    snip = catalog["a/01-job.sh"]
+    steps = runner_module.srun_steps(SACCT_STEPS)
+    runner_module.check_step_cpus(snip, "15", steps[1:])  # 16 CPUs for 4 tasks: passes
+    with pytest.raises(runner_module.SnippetError) as caught:
+        runner_module.check_step_cpus(snip, "15", steps)
+    assert (
+        "step 15.0 (bash) had 4 CPUs for 4 task(s), 1 per task; expected step-cpus-per-task=4"
+        in (str(caught.value))
+    )
+    with pytest.raises(runner_module.SnippetError, match="sacct shows no srun step"):
+        runner_module.check_step_cpus(snip, "15", [])
 
 
 def test_with_entries_drop_the_step_prefix_or_take_a_name():
@@ -333,6 +387,31 @@ def test_a_job_that_fails_explains_itself(tmp_path, snippet_cluster):
     ):
         assert part in text
     assert runner.run(catalog["a/02-expected.sh"]).outcome == "passed"
+
+
+@pytest.mark.cluster
+def test_step_cpus_per_task_on_the_cluster(tmp_path, snippet_cluster):
+    """A plain `srun` in a job with --cpus-per-task=2 fails step-cpus-per-task=2 on Slurm 22.05
+    and 23.02 (srun there does not read SLURM_CPUS_PER_TASK); the explicit form passes."""
+    job = (
+        "#!/bin/bash\n# test: run=sbatch step-cpus-per-task=2 timeout=60\n"
+        "#SBATCH --ntasks=2\n#SBATCH --cpus-per-task=2\n#SBATCH --time=00:01:00\n"
+    )
+    catalog = make_site(
+        tmp_path,
+        {"a/01-plain.sh": job + "srun true\n",
+         "a/02-explicit.sh": job + 'srun --cpus-per-task="$SLURM_CPUS_PER_TASK" true\n'},
+        {},
+    )  # fmt: skip
+    runner = Runner(catalog, snippet_cluster, workroot=tmp_path / "runs", gpu=(False, ""))
+    version = snippet_cluster.run("sinfo --version", timeout=30).stdout
+    found = re.search(r"(\d+)\.(\d+)", version)
+    plain = runner.run(catalog["a/01-plain.sh"])
+    if found and (int(found.group(1)), int(found.group(2))) in ((22, 5), (23, 2)):
+        assert plain.outcome == "failed", plain.reason
+        assert "had 2 CPUs for 2 task(s), 1 per task; expected step-cpus-per-task=2" in plain.reason
+    explicit = runner.run(catalog["a/02-explicit.sh"])
+    assert explicit.outcome == "passed", report(catalog["a/02-explicit.sh"], explicit)
 
 
 def test_a_snippet_is_timed_without_the_snippets_it_needs(tmp_path):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hpcdocs.lint import chars, deprecated, lsf, slurm
+from hpcdocs.lint import chars, condahook, deprecated, lsf, slurm
 from hpcdocs.lint.model import ERROR, WARNING, Finding, Script
 from hpcdocs.lint.sbatch_options import load as sbatch_option_table
 
@@ -52,6 +52,7 @@ def lint(
     if script.kind != "python":
         findings += slurm.check(script, sbatch_option_table(), facts)
         findings += lsf.check(script, facts)
+        findings += condahook.check(script)
     return sorted(set(findings), key=lambda f: (f.line, f.severity != ERROR, f.code, f.message))
 
 

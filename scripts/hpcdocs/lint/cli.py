@@ -18,9 +18,10 @@ mistakes that make a job fail or do something else than it says:
 --gres, --gpus), #SBATCH lines after the first command, --ntasks with a
 bare python; #BSUB options, -gpu, -R, -W, -n, -q/-m against the cluster;
 typographic quotes, full-width punctuation, dashes and non-breaking spaces
-in code, CRLF line ends, and deprecated forms (source activate,
-tensorflow-gpu, Lightning's gpus=/distributed_backend=, skill for jobs,
-outdated CUDA pins).
+in code, CRLF line ends, `conda activate` in a script with no conda shell
+hook before it (eval "$(conda shell.bash hook)"), and deprecated forms
+(source activate, tensorflow-gpu, Lightning's gpus=/distributed_backend=,
+skill for jobs, outdated CUDA pins).
 
 Prints FILE:LINE: error|warning: message [check]. Exit status 1 when any
 error is found, 2 on bad usage or an unreadable file, else 0 (warnings

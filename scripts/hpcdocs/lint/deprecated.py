@@ -103,7 +103,7 @@ def _shell_forms(name: str, number: int, code: str) -> list[Finding]:
                 WARNING,
                 "`source activate` is conda's old activation (deprecated since conda 4.4): "
                 "use `conda activate ENV` (in a job script after "
-                '`eval "$(conda shell.bash hook)"` or `module load` of conda)',
+                '`eval "$(conda shell.bash hook)"`)',
                 "conda-source-activate",
             )
         )

@@ -21,14 +21,42 @@ EXEC_HOST JOB_NAME SUBMIT_TIME), read from Slurm. Slurm states become PEND,
 PSUSP (held), RUN, USUSP (suspended), DONE (completed) and EXIT (failed,
 cancelled, timed out, out of memory ...).
   -a  also jobs finished in the last hour      -d  only those finished jobs
-  -p  pending jobs only    -r  running only    -s  suspended only
+  -p  pending jobs, each with why it pends (-p0 ... -p3 are read as -p)
+  -r  running only         -s  suspended only
   -l  long format          -w  wide format (names not truncated)
   -u  another user's jobs, or all users' (-u all)
   -J  jobs of that name (* matches anything), -q in a queue, -m on a host
 Other bjobs options are refused with a message naming them.
+
+Pending reasons (-p, -l) are this layer's approximation: Slurm's reason
+(squeue's REASON) turned into the nearest LSF message, with Slurm's own word
+in brackets. Real LSF counts the hosts behind each reason (": 3 hosts") and
+may list several; Slurm gives one reason per job.
 """
 
-FLAGS = {"a", "d", "p", "r", "s", "l", "w", "noheader"}
+# Slurm's pending reason -> the nearest LSF message (LSF's wording where one
+# fits, e.g. PEND_JOB_DEPEND; otherwise this layer's).
+PENDING_REASONS = {
+    "None": "New job is waiting for scheduling",
+    "": "New job is waiting for scheduling",
+    "BeginTime": "The job has a specified start time",
+    "Dependency": "Job dependency condition not satisfied",
+    "DependencyNeverSatisfied": "Dependency condition invalid or never satisfied",
+    "JobHeldUser": "The job was suspended by the user while pending",
+    "JobHeldAdmin": "The job was suspended by LSF admin or root while pending",
+    "Resources": "Job's resource requirements not satisfied",
+    "Priority": "Waiting for jobs of higher priority to be dispatched first",
+    "JobArrayTaskLimit": "The job array has reached its job slot limit",
+    "PartitionDown": "The queue is inactivated by the administrator",
+    "PartitionInactive": "The queue is inactivated by the administrator",
+    "PartitionNodeLimit": "Not enough hosts to meet the job's spanning requirement",
+    "PartitionTimeLimit": "The job's run limit is longer than the queue allows",
+    "ReqNodeNotAvail": "The requested host(s) are closed, down or reserved",
+    "NodeDown": "The requested host(s) are closed, down or reserved",
+    "Reservation": "Waiting for its advance reservation",
+}
+
+FLAGS = {"a", "d", "p", "p0", "p1", "p2", "p3", "r", "s", "l", "w", "noheader"}
 VALUED = {"u", "J", "q", "m"}
 ORDER = {"RUN": 0, "USUSP": 1, "SSUSP": 1, "PSUSP": 2, "PEND": 2, "DONE": 3, "EXIT": 3}
 EMPTY = {
@@ -39,6 +67,33 @@ EMPTY = {
     "a": "No job found",
 }
 HEADER = "JOBID   USER    STAT  QUEUE      FROM_HOST   EXEC_HOST   JOB_NAME   SUBMIT_TIME"
+PENDING_HEADER = "JOBID   USER    STAT  QUEUE      FROM_HOST   JOB_NAME   SUBMIT_TIME"
+
+
+def pending_reason(job: Job) -> str:
+    """Why the job pends, in LSF's words as far as they fit, Slurm's in brackets."""
+    reason = (job.reason or "").strip()
+    if reason in PENDING_REASONS:
+        message = PENDING_REASONS[reason]
+    elif reason.startswith(("QOSMax", "AssocMax", "QOSGrp", "AssocGrp")):
+        message = "The user has reached his/her job slot limit"
+    else:
+        message = "Pending in Slurm"
+    return f"{message} [Slurm: {reason or 'None'}]"
+
+
+def pending_rows(jobs: list[Job], wide: bool) -> list[str]:
+    """bjobs -p: each pending job, then its reason on an indented line."""
+    rows = []
+    for job in jobs:
+        rows.append(
+            f"{job.job_id:<7} {job.user:<7} {job.stat:<5} {job.queue:<10} "
+            f"{job.from_host:<11} {short_name(job.name, wide):<10} {lsf_time(job.submit)}"
+        )
+        rows.append(f" {pending_reason(job)};")
+    return rows
+
+
 EXEC_COLUMN = 45  # where EXEC_HOST starts in HEADER
 
 
@@ -117,7 +172,7 @@ def long_format(job: Job) -> str:
         )
         parts.append(wrap(f"{long_time(job.end)}: {why}. Slurm state: {job.slurm_state}."))
     elif job.stat in ("PEND", "PSUSP"):
-        parts.append(f" PENDING REASONS:\n {job.reason or 'Waiting for resources'};")
+        parts.append(f" PENDING REASONS:\n {pending_reason(job)};")
     return "\n\n".join(parts)
 
 
@@ -139,7 +194,7 @@ def select(jobs: list[Job], options: dict, ids: list[str], me: str) -> list[Job]
         jobs = [job for job in jobs if job.stat in slurm.FINISHED]
     elif not options.get("a"):
         jobs = [job for job in jobs if job.stat not in slurm.FINISHED]
-    if options.get("p"):
+    if pending_only(options):
         jobs = [job for job in jobs if job.stat in ("PEND", "PSUSP")]
     if options.get("r"):
         jobs = [job for job in jobs if job.stat == "RUN"]
@@ -159,13 +214,22 @@ def select(jobs: list[Job], options: dict, ids: list[str], me: str) -> list[Job]
     return sorted(jobs, key=lambda j: (ORDER.get(j.stat, 4), int(j.job_id), int(j.index or 0)))
 
 
+def pending_only(options: dict) -> bool:
+    return any(options.get(flag) for flag in ("p", "p0", "p1", "p2", "p3"))
+
+
 def render(jobs: list[Job], options: dict) -> str:
     if options.get("l"):
         rule = "\n" + "-" * 78 + "\n\n"
         return rule.join(long_format(job) for job in jobs) + "\n"
-    rows = table_rows(jobs, bool(options.get("w")))
+    if pending_only(options):
+        rows = pending_rows(jobs, bool(options.get("w")))
+        header = PENDING_HEADER
+    else:
+        rows = table_rows(jobs, bool(options.get("w")))
+        header = HEADER
     if not options.get("noheader"):
-        rows.insert(0, HEADER)
+        rows.insert(0, header)
     return "\n".join(rows) + "\n"
 
 
@@ -187,6 +251,7 @@ def body(argv: list[str]) -> int:
         sys.stdout.write(render(shown, options))
     elif not ids:
         flag = next((f for f in ("d", "p", "r", "s", "a") if options.get(f)), None)
+        flag = "p" if pending_only(options) else flag
         sys.stderr.write(EMPTY.get(flag, "No unfinished job found") + "\n")
     return status
 

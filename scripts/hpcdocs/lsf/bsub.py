@@ -35,8 +35,9 @@ Supported options and what they become in Slurm:
   -n slots                        --ntasks
   -R "span[hosts=1]"              --nodes=1 (span[hosts=-1]: no limit)
   -R "span[ptile=N]"              --ntasks-per-node=N
-  -R "rusage[mem=N[/task|/host]]" --mem (per host, LSF's default) or --mem-per-cpu;
-                                  N in MB, or with KB/MB/GB/TB
+  -R "rusage[mem=N[/task|/host]]" --mem (per host, LSF's default) or --mem-per-cpu
+                                  (/task, or cluster.yml lsf.reserve_per_task: true);
+                                  N with KB/MB/GB/TB, or in lsf.unit_for_limits (MB)
   -W [hour:]minute                --time
   -o file / -oo file              --output, appended / overwritten; %J and %I
   -e file / -eo file              --error, appended / overwritten
@@ -51,8 +52,11 @@ Supported options and what they become in Slurm:
                                   ended=afterany, started=after; && or ||)
   -K                              wait for the job; exit with its exit code
   -I / -Is command                interactive (salloc + srun, -Is with a terminal)
-  -M amount[!]                    --mem (the job's limit per host); give a unit,
-                                  e.g. 4GB: a bare number's unit is site-defined
+  -M amount[!]                    lsf.job_memlimit: true (LSB_JOB_MEMLIMIT=Y): the
+                                  job's total, --mem shared evenly over its hosts
+                                  (their number must be fixed by span[]); false:
+                                  each process's limit, --mem-per-cpu. A bare
+                                  number is in lsf.unit_for_limits (refused if unset)
   -B / -N / -u address            --mail-type=BEGIN / END,FAIL, --mail-user
   -x                              --exclusive
   -cwd dir                        --chdir

@@ -61,7 +61,8 @@ class ResReq:
     hosts: int | None = None  # span[hosts=1]
     ptile: int | None = None  # span[ptile=N]
     mem_mb: int | None = None  # rusage[mem=...]
-    mem_per: str = "host"  # host (LSF's default) or task
+    mem_per: str = "host"  # host (LSF's default) or task (RESOURCE_RESERVE_PER_TASK=Y)
+    mem_unit: str = "MB"  # a bare number's unit (LSF_UNIT_FOR_LIMITS)
 
 
 MEM_UNITS = {
@@ -78,18 +79,27 @@ MEM_UNITS = {
 SECTION = re.compile(r"\s*(\w+)\s*\[([^\[\]]*)\]\s*")
 
 
-def memory_mb(text: str, option: str, whole: str) -> int:
-    """An LSF memory amount (MB unless a unit is given) in whole MB."""
+def memory_mb(text: str, option: str, whole: str, default_unit: str = "MB") -> int:
+    """An LSF memory amount in whole MB; a bare number is in default_unit."""
     match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KMGT]B?)?", text.strip(), re.IGNORECASE)
     if not match:
         raise refuse(option, whole, f"bad memory amount '{text}'")
-    unit = (match.group(2) or "").upper()
+    unit = (match.group(2) or default_unit).upper()
+    if unit not in MEM_UNITS:
+        raise refuse(option, whole, f"the unit {unit} is not supported by this compatibility layer")
     return max(1, math.ceil(float(match.group(1)) * MEM_UNITS[unit]))
 
 
-def resource_requirements(values: list[str]) -> ResReq:
-    """Every -R string of the job; only span[] and rusage[mem] can be mapped."""
-    req = ResReq()
+def resource_requirements(
+    values: list[str], unit: str | None = None, per_task: bool = False
+) -> ResReq:
+    """Every -R string of the job; only span[] and rusage[mem] can be mapped.
+
+    unit: the site's LSF_UNIT_FOR_LIMITS (a bare rusage[mem] number is in it;
+    MB when the site sets none). per_task: RESOURCE_RESERVE_PER_TASK=Y, so
+    rusage[mem=N] without /task or /host is reserved per task, not per host.
+    """
+    req = ResReq(mem_unit=unit or "MB", mem_per="task" if per_task else "host")
     for value in values:
         rest = value.strip()
         if not rest:
@@ -152,25 +162,27 @@ def _rusage(body: str, whole: str, req: ResReq) -> None:
             "layer takes rusage[mem=amount] (MB, or with KB/MB/GB/TB, optionally "
             "/task or /host)",
         )
-    req.mem_mb = memory_mb(match.group(1), "-R", f'"{whole}"')
-    per = match.group(2) or "host"
+    req.mem_mb = memory_mb(match.group(1), "-R", f'"{whole}"', req.mem_unit)
+    per = match.group(2) or req.mem_per
     if per == "job":
         raise refuse("-R", f'"{whole}"', "mem=.../job is not supported; use /host or /task")
     req.mem_per = per
 
 
-def memory_limit(value: str) -> int:
-    """-M 4GB[!]: the job's memory limit in MB. A bare number is refused: its
-    unit (KB by default) depends on the site's LSF_UNIT_FOR_LIMITS."""
+def memory_limit(value: str, unit: str | None = None) -> int:
+    """-M 4GB[!]: the job's memory limit in MB. A bare number is in the site's
+    LSF_UNIT_FOR_LIMITS (cluster.yml lsf.unit_for_limits); without that fact
+    it is refused, as LSF's own default (KB) is often changed by sites."""
     text = value.strip().rstrip("!")
-    if re.fullmatch(r"\d+(\.\d+)?", text):
+    if re.fullmatch(r"\d+(\.\d+)?", text) and unit is None:
         raise refuse(
             "-M",
             value,
             "give a unit (e.g. 4GB): without one, LSF reads the "
-            "number in the site's LSF_UNIT_FOR_LIMITS, which this layer cannot know",
+            "number in the site's LSF_UNIT_FOR_LIMITS, which cluster.yml "
+            "(lsf.unit_for_limits) does not give",
         )
-    return memory_mb(text, "-M", value)
+    return memory_mb(text, "-M", value, unit or "MB")
 
 
 # ---------------------------------------------------------------- -gpu

@@ -12,6 +12,7 @@ import secrets
 import shlex
 from dataclasses import dataclass, field
 
+from hpcdocs import facts as hpc_facts
 from hpcdocs.lsf import LsfError, resources
 from hpcdocs.lsf.resources import NOT_SUBMITTED, GpuReq
 
@@ -87,15 +88,22 @@ def plan(
 
     ntasks = resources.slots(value["n"]) if "n" in value else 1
     p.slurm.append(f"--ntasks={ntasks}")
-    req = resources.resource_requirements(value.get("R", []))
+    memory = lsf_memory(facts)
+    req = resources.resource_requirements(
+        value.get("R", []), memory["unit_for_limits"], memory["reserve_per_task"]
+    )
+    nodes = None
+    if req.hosts == 1 or ntasks == 1:
+        nodes = 1
     if req.hosts == 1:
         p.slurm.append("--nodes=1")
     if req.ptile:
+        nodes = math.ceil(ntasks / req.ptile)
         p.slurm += [
-            f"--nodes={math.ceil(ntasks / req.ptile)}",
+            f"--nodes={nodes}",
             f"--ntasks-per-node={min(req.ptile, ntasks)}",
         ]
-    p.slurm += memory_options(req, value.get("M"))
+    p.slurm += memory_options(req, value.get("M"), memory, nodes)
 
     if "W" in value:
         p.slurm.append(f"--time={resources.time_limit(value['W'])}")
@@ -129,25 +137,66 @@ def plan(
     return p
 
 
-def memory_options(req: resources.ResReq, limit: str | None) -> list[str]:
-    """rusage[mem] (the reservation) and -M (the limit) as Slurm's one --mem,
-    which Slurm both reserves and enforces."""
+def lsf_memory(facts: dict) -> dict:
+    """How the site's LSF counts memory (cluster.yml lsf:), LSF's defaults otherwise."""
+    return hpc_facts.lsf_memory(facts)
+
+
+def memory_options(
+    req: resources.ResReq,
+    limit: str | None,
+    memory: dict | None = None,
+    nodes: int | None = 1,
+) -> list[str]:
+    """rusage[mem] (the reservation) and -M (the limit) as Slurm's one --mem
+    (per node) or --mem-per-cpu (per task), which Slurm both reserves and enforces.
+
+    This layer's approximation of LSF, following cluster.yml's lsf: facts:
+    - rusage[mem=N]: per host (--mem) unless /task or reserve_per_task
+      (RESOURCE_RESERVE_PER_TASK=Y), then per task (--mem-per-cpu).
+    - -M N with job_memlimit (LSB_JOB_MEMLIMIT=Y): the job's total. Slurm
+      has no limit across nodes, so N is shared evenly over the job's nodes
+      (--mem=N/nodes); a job whose node count is not fixed (no span[hosts=1]
+      or span[ptile=]) is refused.
+    - -M N without job_memlimit: LSF passes N to the OS as every process's
+      limit; the nearest Slurm has is N per task (--mem-per-cpu).
+    """
+    memory = memory or hpc_facts.lsf_memory({})
     if limit is None:
         if not req.mem_mb:
             return []
         flag = "--mem-per-cpu" if req.mem_per == "task" else "--mem"
         return [f"{flag}={req.mem_mb}M"]
-    limit_mb = resources.memory_limit(limit)
-    if req.mem_mb and req.mem_per == "task":
+    limit_mb = resources.memory_limit(limit, memory["unit_for_limits"])
+    if req.mem_mb and req.mem_per == "task" and memory["job_memlimit"]:
         raise LsfError(
             f"-M with rusage[mem=.../task]: Slurm takes memory per host or per "
             f"CPU, not both. {NOT_SUBMITTED}"
         )
-    if req.mem_mb and req.mem_mb > limit_mb:
+    if not memory["job_memlimit"]:
+        if req.mem_mb and req.mem_per != "task":
+            raise LsfError(
+                f"-M {limit} (each process's limit on this site) with rusage[mem] per host: "
+                f"Slurm takes memory per CPU or per host, not both. {NOT_SUBMITTED}"
+            )
+        if req.mem_mb and req.mem_mb > limit_mb:
+            raise LsfError(
+                f"-M {limit}: the limit is below rusage[mem={req.mem_mb}MB]. {NOT_SUBMITTED}"
+            )
+        return [f"--mem-per-cpu={limit_mb}M"]
+    if nodes is None:
         raise LsfError(
-            f"-M {limit}: the limit is below rusage[mem={req.mem_mb}MB]. {NOT_SUBMITTED}"
+            f"-M {limit}: on this site -M limits the whole job (LSB_JOB_MEMLIMIT=Y); "
+            "Slurm limits memory per node, so this compatibility layer needs the "
+            f'number of hosts fixed: add -R "span[hosts=1]" or "span[ptile=N]". {NOT_SUBMITTED}'
         )
-    return [f"--mem={limit_mb}M"]
+    per_node = max(1, math.ceil(limit_mb / nodes))
+    if req.mem_mb and req.mem_mb > per_node:
+        raise LsfError(
+            f"-M {limit}: the limit is below rusage[mem={req.mem_mb}MB]"
+            f"{' per host' if nodes > 1 else ''}. {NOT_SUBMITTED}"
+        )
+    return [f"--mem={per_node}M"]
 
 
 def mail_options(value: dict) -> list[str]:

@@ -24,7 +24,7 @@ STATES = (
     "NODE_FAIL", "PREEMPTED", "BOOT_FAIL", "DEADLINE",
 )  # fmt: skip
 KEYS = ("run", "expect", "reject", "state", "exit", "timeout", "env", "args", "with", "needs",
-        "why")  # fmt: skip
+        "why", "step-cpus-per-task")  # fmt: skip
 FLAGS = ("gpu",)
 REPEATABLE = ("expect", "reject", "with", "needs")
 DEFAULT_TIMEOUT = 120
@@ -36,6 +36,7 @@ ONLY_FOR = {
     "args": ("bash", "python"),
     "expect": ("bash", "console", "python", "sbatch", "bsub"),
     "reject": ("bash", "console", "python", "sbatch", "bsub"),
+    "step-cpus-per-task": ("sbatch",),
 }
 
 
@@ -68,6 +69,7 @@ class Header:
     with_: list[str] = field(default_factory=list)
     needs: list[str] = field(default_factory=list)
     why: str | None = None
+    step_cpus_per_task: int | None = None  # CPUs each task of every srun step must have
     lines: dict[str, int] = field(default_factory=dict)  # key -> line it was given on
     present: bool = False  # the file has at least one `# test:` line
 
@@ -155,6 +157,12 @@ def _take(header: Header, word: str, where: str, number: int) -> None:
         if key == "exit" and int(value) > 255:
             raise HeaderError(f"{where}: exit={value!r} must be 0-255")
         setattr(header, key, int(value))
+    elif key == "step-cpus-per-task":
+        if not value.isdigit() or int(value) == 0:
+            raise HeaderError(
+                f"{where}: step-cpus-per-task={value!r} must be a whole number above 0"
+            )
+        header.step_cpus_per_task = int(value)
     elif key == "args":
         try:
             header.args = shlex.split(value)

@@ -31,7 +31,12 @@ KEEP_RUNS_S = 3600  # older working directories of a snippet are removed
 OUTPUT_LIMIT = 20_000  # characters of output kept in a failure report, per file
 FINAL_STATES = ("COMPLETED", "FAILED", "TIMEOUT", "CANCELLED", "OUT_OF_MEMORY", "NODE_FAIL",
                 "PREEMPTED", "BOOT_FAIL", "DEADLINE")  # fmt: skip
-SACCT_FIELDS = "JobID,JobName%30,Partition,State,ExitCode,Elapsed,NodeList,Start,End"
+SACCT_FIELDS = (
+    "JobID,JobName%30,Partition,State,ExitCode,Elapsed,NodeList,NTasks,AllocCPUS,Start,End"
+)
+# A job's srun steps in sacct: 123.0, 123.1, 123_4.0 (not 123.batch or 123.extern).
+SRUN_STEP = re.compile(r"^\d+(?:_\d+)?\.\d+$")
+SRUN_CPUS_PAGE = "docs/en/slurm.md#srun-cpus-per-task"
 
 
 @dataclass
@@ -218,10 +223,10 @@ class Runner:
                 jobs.append(jobid.split("_")[0])
         return sorted(set(jobs))
 
-    def _sh(self, argv: list[str], cwd: Path = ROOT, timeout: int = 30):
+    def _sh(self, argv: list[str], cwd: Path = ROOT, timeout: int = 30, env=None):
         try:
-            return subprocess.run(argv, cwd=cwd, env=self._env(), capture_output=True, text=True,
-                                  timeout=timeout)  # fmt: skip
+            return subprocess.run(argv, cwd=cwd, env=env or self._env(), capture_output=True,
+                                  text=True, timeout=timeout)  # fmt: skip
         except (OSError, subprocess.TimeoutExpired) as exc:
             return subprocess.CompletedProcess(argv, 127, "", str(exc))
 
@@ -231,8 +236,14 @@ class Runner:
         name, header = snip.name, snip.header
         inputs = {p.name for p in workdir.iterdir()}
         if snip.run == "sbatch":
+            env = self._env()
             outcome.command = f"cd {workdir} && sbatch {name}"
-            done = self._sh(["sbatch", name], cwd=workdir)
+            if header.step_cpus_per_task:
+                # Each srun step then gets exactly the CPUs it asks for, and sacct shows them
+                # (otherwise a step gets all of the job's CPUs, whatever --cpus-per-task it has).
+                env["SLURM_EXACT"] = "1"
+                outcome.command = f"cd {workdir} && SLURM_EXACT=1 sbatch {name}"
+            done = self._sh(["sbatch", name], cwd=workdir, env=env)
             found = re.search(r"Submitted batch job (\d+)", done.stdout)
         else:
             outcome.command = f"cd {workdir} && bsub < {name}"
@@ -265,6 +276,8 @@ class Runner:
             raise SnippetError(
                 f"{snip.source}: job {jobid} ended {shown}; expected state={header.state}"
             )
+        if header.step_cpus_per_task:
+            check_step_cpus(snip, jobid, self._steps(jobid))
         check_patterns(snip, job_output(workdir, inputs))
 
     def _states(self, jobid: str) -> dict[str, str]:
@@ -281,6 +294,19 @@ class Runner:
             if final or time.monotonic() > deadline:
                 return states
             time.sleep(0.3)
+
+    def _steps(self, jobid: str) -> list[tuple[str, str, int, int]]:
+        """The job's srun steps from sacct, waiting out slurmdbd's lag (a step is recorded
+        with its task count once it ends)."""
+        deadline = time.monotonic() + 15
+        while True:
+            done = self._sh(
+                ["sacct", "-j", jobid, "-n", "-P", "-o", "JobID,JobName,NTasks,AllocCPUS"]
+            )
+            steps = srun_steps(done.stdout)
+            if steps or time.monotonic() > deadline:
+                return steps
+            time.sleep(0.5)
 
     def _explain(self, jobid: str, workdir: Path, inputs: set[str], states=None) -> list[str]:
         parts = []
@@ -359,6 +385,40 @@ def check_patterns(snip: Snippet, output: str) -> None:
         if found:
             raise SnippetError(
                 f"{snip.source}: reject={pattern!r} found in the output: {found.group(0)!r}"
+            )
+
+
+def srun_steps(sacct: str) -> list[tuple[str, str, int, int]]:
+    """(step, name, tasks, CPUs) of each srun step in the lines of
+    `sacct -n -P -o JobID,JobName,NTasks,AllocCPUS`; steps not yet recorded in full are left out."""
+    steps = []
+    for line in sacct.splitlines():
+        parts = line.split("|")
+        if (
+            len(parts) == 4
+            and SRUN_STEP.match(parts[0])
+            and parts[2].isdigit()
+            and parts[3].isdigit()
+        ):
+            steps.append((parts[0], parts[1], int(parts[2]), int(parts[3])))
+    return steps
+
+
+def check_step_cpus(snip: Snippet, jobid: str, steps: list[tuple[str, str, int, int]]) -> None:
+    """step-cpus-per-task=N: every srun step of the job had N CPUs for each of its tasks."""
+    wanted = snip.header.step_cpus_per_task
+    if not steps:
+        raise SnippetError(
+            f"{snip.source}: job {jobid}: sacct shows no srun step; step-cpus-per-task={wanted} "
+            "checks the steps that srun starts"
+        )
+    for step, name, tasks, cpus in steps:
+        if tasks == 0 or cpus != wanted * tasks:
+            raise SnippetError(
+                f"{snip.source}: job {jobid}: step {step} ({name}) had {cpus} CPUs for {tasks} "
+                f"task(s), {cpus / max(tasks, 1):g} per task; expected step-cpus-per-task={wanted} "
+                f"(Slurm 22.05 and 23.02 srun does not take --cpus-per-task from the job: "
+                f"{SRUN_CPUS_PAGE})"
             )
 
 
