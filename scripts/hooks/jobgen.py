@@ -1,0 +1,37 @@
+"""MkDocs hook: the job-script generator page (docs/*/generator.md).
+
+- Writes assets/jobgen-facts.json into the site: only the cluster facts the
+  form needs (scheduler, partitions with their limits, modules, conda envs,
+  how LSF counts memory), from cluster.yml through hpcdocs.jobgen.form_facts.
+- Loads docs/assets/jobgen.js (an ES module) and jobgen.css on the generator
+  pages only, so no other page pays for them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from hpcdocs import jobgen
+
+PAGE = "generator.md"
+
+
+def on_page_content(html, page, config, files, **kwargs):
+    lang, _, name = page.file.src_uri.partition("/")
+    if name != PAGE:
+        return html
+    # page.url is "generator/" or "en/generator/": the way back to the site root.
+    up = "../" * page.url.count("/")
+    return html + (
+        f'\n<link rel="stylesheet" href="{up}assets/jobgen.css">'
+        f'\n<script type="module" src="{up}assets/jobgen.js"></script>\n'
+    )
+
+
+def on_post_build(config, **kwargs):
+    out = Path(config["site_dir"]) / jobgen.FACTS_URI
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(jobgen.form_facts(), ensure_ascii=False, indent=1), "utf-8")
