@@ -388,12 +388,17 @@ function mount(root, facts, lang) {
     return c;
   }
 
+  const shown = { partition: start.partition, type: start.gputype, sched: start.scheduler };
   function refresh() {
     const sched = inputs.scheduler.value;
     const part = facts.partitions.find((p) => p.key === inputs.partition.value);
     options(inputs.launch, LAUNCHES[sched].map((k) => [k, t[k]]), inputs.launch.value || "none");
     const types = part.gpu_types.map((g) => [g, g]).concat([["", t.anytype]]);
-    options(inputs.gputype, sched === "lsf" ? [["", t.lsfgpu]] : types, inputs.gputype.value || start.gputype);
+    // A new partition starts with its own GPU type; "any type" stays a choice.
+    if (part.key !== shown.partition) shown.type = part.gpu_types[0] || "";
+    else if (shown.sched !== "lsf") shown.type = inputs.gputype.value;
+    Object.assign(shown, { partition: part.key, sched });
+    options(inputs.gputype, sched === "lsf" ? [["", t.lsfgpu]] : types, shown.type);
     inputs.gputype.disabled = sched === "lsf";
     const { script, errors } = generate(facts, read(), lang);
     for (const [key] of FIELDS) {

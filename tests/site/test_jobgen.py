@@ -1,0 +1,308 @@
+"""The job-script generator page (docs/*/generator.md, docs/assets/jobgen.js).
+
+Playwright fills in the form in Debian's chromium, as a reader would, and every
+script the page shows is checked: lint-jobscript (0 errors, 0 warnings) for a
+pairwise set of choices, a message next to its field for each choice the
+cluster cannot satisfy, and the templates page's own scripts for the
+templates' choices (line for line, comments apart). Submitting some of them to
+the test cluster is tests/cluster/test_jobgen_submit.py.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import re
+from urllib.parse import urlparse
+
+import pytest
+from hpcdocs import ROOT, facts, jobgen
+from hpcdocs.lint import lint
+from test_browser import METRICS, Watched, browser, server  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.browser
+
+FACTS = facts.load()
+FORM = jobgen.form_facts(FACTS)
+PARTS = {p["key"]: p for p in FORM["partitions"]}
+PAGE = {"zh": "/generator/", "en": "/en/generator/"}
+# Selects first: the launch choices depend on the scheduler.
+ORDER = [
+    "scheduler",
+    "partition",
+    "gputype",
+    "nodes",
+    "tasks",
+    "cpus",
+    "gpus",
+    "mem",
+    "time",
+    "name",
+    "output",
+    "array",
+    "arraymax",
+    "params",
+    "email",
+    "conda",
+    "program",
+    "launch",
+]
+SELECTS = {"scheduler", "partition", "gputype", "launch"}
+DEFAULTS = {
+    "nodes": "1",
+    "tasks": "1",
+    "cpus": "1",
+    "gpus": "0",
+    "mem": "2",
+    "time": "01:00:00",
+    "name": "job",
+    "output": "",
+    "array": "",
+    "arraymax": "",
+    "params": "params.txt",
+    "email": "",
+    "conda": "torch",
+    "program": "python report.py",
+    "launch": "none",
+    "modules": ["conda"],
+}
+
+
+class Form:
+    """The generator page of one language, filled in through its fields."""
+
+    def __init__(self, watched: Watched, server: str, lang: str):
+        self.page = watched.page
+        self.page.goto(server + PAGE[lang], wait_until="networkidle")
+        self.page.wait_for_selector("#jobgen[data-state]:not([data-state=loading])")
+
+    def set(self, choices: dict) -> None:
+        page = self.page
+        values = {**DEFAULTS, **choices}
+        for key in ORDER:
+            if key not in values:
+                continue
+            if key == "gputype" and values.get("scheduler") == "lsf":
+                continue  # disabled on LSF: the queue decides
+            if key in SELECTS:
+                page.select_option(f"#jg-{key}", values[key])
+            else:
+                page.fill(f"#jg-{key}", str(values[key]))
+        for box in page.locator("input[name=jg-module]").all():
+            box.set_checked(box.get_attribute("value") in values["modules"])
+
+    def script(self) -> str | None:
+        if self.page.locator("#jobgen").get_attribute("data-state") != "ok":
+            return None
+        return self.page.locator("#jg-script").text_content()
+
+    def errors(self) -> dict:
+        return self.page.evaluate(
+            """() => Object.fromEntries([...document.querySelectorAll('.jg-error[id]')]
+                 .filter(e => e.textContent).map(e => [e.id.slice(3, -6), e.textContent]))"""
+        )
+
+
+# ---- pairwise cases --------------------------------------------------------
+
+AXES = {
+    "scheduler": ["slurm", "lsf"],
+    "lang": ["zh", "en"],
+    "partition": ["cpu", "gpu", "debug"],
+    "nodes": [1, 2],
+    "tasks": [1, 2],
+    "cpus": [1, 4],
+    "gpus": [0, 1, 2],
+    "launch": ["none", "srun", "torchrun", "blaunch"],
+    "array": ["", "1-4"],
+    "email": ["", "someone@example.edu"],
+    "modules": ["conda", "conda+cuda"],
+    "conda": ["torch", ""],
+    "time": ["00:20:00", "04:00:00"],
+    "mem": [2, 16],
+}
+LAUNCHES = {"slurm": {"none", "srun", "torchrun"}, "lsf": {"none", "torchrun", "blaunch"}}
+
+
+def _seconds(text: str) -> int:
+    days, _, hms = text.rpartition("-")
+    h, m, s = (int(x) for x in hms.split(":"))
+    return ((int(days or 0) * 24 + h) * 60 + m) * 60 + s
+
+
+def valid(case: dict) -> bool:
+    """Whether the cluster can run these choices (the page must then show a script)."""
+    part = PARTS[case["partition"]]
+    launch = case["launch"]
+    if launch not in LAUNCHES[case["scheduler"]]:
+        return False
+    if launch == "none" and (case["nodes"] > 1 or case["tasks"] > 1):
+        return False
+    if launch == "blaunch" and case["nodes"] < 2:
+        return False
+    if case["scheduler"] == "lsf" and launch == "torchrun" and case["nodes"] > 1:
+        return False
+    if case["gpus"] > part["gpus_per_node"] or case["nodes"] > part["nodes"]:
+        return False
+    if case["tasks"] * case["cpus"] > part["cpus_per_node"]:
+        return False
+    if case["mem"] * 1024 > part["memory_mb_per_node"]:
+        return False
+    return _seconds(case["time"]) <= _seconds(part["max_time"])
+
+
+def all_pairs(case: dict) -> set:
+    return {((a, case[a]), (b, case[b])) for a, b in itertools.combinations(case, 2)}
+
+
+def pairwise(axes: dict, keep, at_least: int) -> list[dict]:
+    """A greedy all-pairs set: every pair of values that some valid case holds is in a case.
+
+    Past full coverage and short of at_least, the pairs are covered once more.
+    Each case's pairs are a bit mask, so the greedy search takes well under a second.
+    """
+    names = list(axes)
+    pool = [dict(zip(names, v)) for v in itertools.product(*axes.values())]
+    pool = [c for c in pool if keep(c)]
+    index: dict = {}
+    held = []
+    for case in pool:
+        mask = 0
+        for pair in all_pairs(case):
+            mask |= 1 << index.setdefault(pair, len(index))
+        held.append(mask)
+    full = (1 << len(index)) - 1
+    wanted, chosen = full, []
+    while wanted or len(chosen) < at_least:
+        if not wanted:  # covered: cover every pair once more, until there are enough
+            wanted = full
+        best = max(
+            (i for i in range(len(pool)) if i not in chosen),
+            key=lambda i: ((held[i] & wanted).bit_count(), -i),
+        )
+        chosen.append(best)
+        wanted &= ~held[best]
+    return [pool[i] for i in chosen]
+
+
+CASES = pairwise(AXES, valid, at_least=60)
+
+
+def choices_of(case: dict) -> dict:
+    program = "python ddp_check.py" if case["launch"] in ("torchrun", "blaunch") else None
+    out = {
+        "scheduler": case["scheduler"],
+        "partition": case["partition"],
+        "nodes": case["nodes"],
+        "tasks": case["tasks"],
+        "cpus": case["cpus"],
+        "gpus": case["gpus"],
+        "launch": case["launch"],
+        "array": case["array"],
+        "arraymax": "2" if case["array"] else "",
+        "email": case["email"],
+        "modules": case["modules"].split("+"),
+        "conda": case["conda"],
+        "time": case["time"],
+        "mem": case["mem"],
+        "name": f"c{CASES.index(case):02d}" if case in CASES else "job",
+    }
+    if program:
+        out["program"] = program
+    return out
+
+
+def case_id(case: dict) -> str:
+    keys = ("scheduler", "lang", "partition", "nodes", "tasks", "cpus", "gpus", "launch")
+    return "-".join(str(case[k]) for k in keys) + ("-array" if case["array"] else "")
+
+
+def test_pairwise_set_is_systematic():
+    pool = (dict(zip(AXES, v)) for v in itertools.product(*AXES.values()))
+    wanted = set().union(*(all_pairs(c) for c in pool if valid(c)))
+    covered = set().union(*(all_pairs(c) for c in CASES))
+    assert len(CASES) >= 60
+    assert all(valid(c) for c in CASES)
+    assert wanted <= covered, sorted(wanted - covered)[:5]
+    assert {c["scheduler"] for c in CASES} == {"slurm", "lsf"}
+    assert {c["lang"] for c in CASES} == {"zh", "en"}
+
+
+def directives(script: str) -> list[str]:
+    """#SBATCH / #BSUB options of a script, comments cut off."""
+    return [
+        re.sub(r"\s+#\s.*$", "", ln).split(None, 1)[1]
+        for ln in script.splitlines()
+        if ln.startswith(("#SBATCH ", "#BSUB "))
+    ]
+
+
+def asks_for(case: dict, script: str) -> None:
+    """The script asks for what was chosen (a lint-clean script for other choices is no pass)."""
+    part = PARTS[case["partition"]]
+    opts = directives(script)
+    if case["scheduler"] == "slurm":
+        assert f"--partition={part['name']}" in opts
+        assert f"--mem={case['mem']}G" in opts
+        assert f"--time={case['time']}" in opts
+        per_task = case["cpus"] * (case["tasks"] if case["launch"] == "torchrun" else 1)
+        assert f"--cpus-per-task={per_task}" in opts
+        if case["launch"] != "none":
+            assert f"--nodes={case['nodes']}" in opts
+        if case["launch"] == "srun":
+            assert f"--ntasks-per-node={case['tasks']}" in opts
+            assert 'srun --cpus-per-task="$SLURM_CPUS_PER_TASK"' in script
+        gres = [o for o in opts if o.startswith("--gres=")]
+        assert gres == ([f"--gres=gpu:{part['gpu_types'][0]}:{case['gpus']}"] if case["gpus"] else [])
+        assert ("--array=1-4%2" in opts) == bool(case["array"])
+        assert ("--mail-user=someone@example.edu" in opts) == bool(case["email"])
+    else:
+        slots = case["nodes"] * case["tasks"] * case["cpus"]
+        assert f"-q {part['name']}" in opts
+        assert f"-n {slots}" in opts
+        assert f'-R "rusage[mem={case["mem"] * 1024}]"' in opts
+        h, m, _ = case["time"].split(":")
+        assert f"-W {int(h)}:{m}" in opts
+        assert (f'-gpu "num={case["gpus"]}"' in opts) == bool(case["gpus"])
+        if case["nodes"] > 1:
+            assert f'-R "span[ptile={case["tasks"] * case["cpus"]}]"' in opts
+            assert 'blaunch -z "${hosts[*]}" torchrun' in script
+        assert any(o.startswith("-J ") and ("[1-4]%2" in o) == bool(case["array"]) for o in opts)
+        assert ("-u someone@example.edu" in opts) == bool(case["email"])
+    if "cuda" in case["modules"]:
+        assert f"module load {FACTS['modules']['cuda']}" in script
+    assert (f"conda activate {case['conda']}" in script) == bool(case["conda"])
+    if case["conda"]:
+        assert 'eval "$(conda shell.bash hook)"' in script
+
+
+def lint_clean(script: str, name: str) -> list[str]:
+    return [str(f) for f in lint(script, FACTS, name=name)]
+
+
+@pytest.fixture(scope="module")
+def forms(browser, server):  # noqa: F811 (the fixtures imported above)
+    """One page per language, reused by every case (each case sets every field)."""
+    pages = {lang: Watched(browser, server) for lang in PAGE}
+    yield {lang: Form(w, server, lang) for lang, w in pages.items()}
+    for w in pages.values():
+        assert not w.foreign(), w.foreign()
+        assert not w.errors, w.errors
+        w.close()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
+def test_generated_script_is_lint_clean(forms, case):
+    form = forms[case["lang"]]
+    form.set(choices_of(case))
+    script = form.script()
+    assert script, f"no script; messages: {form.errors()}"
+    assert not form.errors()
+    asks_for(case, script)
+    suffix = "lsf.sh" if case["scheduler"] == "lsf" else "slurm.sh"
+    assert lint_clean(script, f"{case_id(case)}.{suffix}") == []
+    if case["lang"] == "zh":  # comments in the page's language
+        assert re.search(r"#\s.*[\u4e00-\u9fff]", script)
+    else:
+        assert not re.search(r"[\u4e00-\u9fff]", script)
