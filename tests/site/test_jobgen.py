@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 import pytest
 from hpcdocs import ROOT, facts, jobgen
 from hpcdocs.lint import lint
+from hpcdocs.snippets.header import HEADER_LINES as TEST_HEADER
 from test_browser import METRICS, Watched, browser, server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
@@ -100,7 +101,7 @@ class Form:
     def errors(self) -> dict:
         return self.page.evaluate(
             """() => Object.fromEntries([...document.querySelectorAll('.jg-error[id]')]
-                 .filter(e => e.textContent).map(e => [e.id.slice(3, -6), e.textContent]))"""
+                 .filter(e => e.textContent && e.id.endsWith('-error')).map(e => [e.id.slice(3, -6), e.textContent]))"""
         )
 
 
@@ -306,3 +307,106 @@ def test_generated_script_is_lint_clean(forms, case):
         assert re.search(r"#\s.*[\u4e00-\u9fff]", script)
     else:
         assert not re.search(r"[\u4e00-\u9fff]", script)
+
+
+# ---- choices the cluster cannot satisfy -------------------------------------
+
+GPU, CPU, DEBUG = PARTS["gpu"], PARTS["cpu"], PARTS["debug"]
+# (what is chosen, the field whose message it is, what that message must name)
+IMPOSSIBLE = [
+    ({"partition": "gpu", "gpus": GPU["gpus_per_node"] + 1}, "gpus", str(GPU["gpus_per_node"])),
+    ({"partition": "cpu", "gpus": 1}, "gpus", CPU["name"]),
+    ({"partition": "gpu", "time": "9-00:00:00"}, "time", GPU["max_time"]),
+    ({"partition": "debug", "time": "01:00:00"}, "time", DEBUG["max_time"]),
+    ({"partition": "cpu", "mem": CPU["memory_mb_per_node"] // 1024 + 1}, "mem",
+     str(CPU["memory_mb_per_node"] // 1024)),
+    ({"partition": "gpu", "nodes": GPU["nodes"] + 1, "launch": "srun"}, "nodes", str(GPU["nodes"])),
+    ({"partition": "gpu", "tasks": 2, "cpus": GPU["cpus_per_node"], "launch": "srun"}, "cpus",
+     str(GPU["cpus_per_node"])),
+    ({"time": "1:00"}, "time", "04:00:00"),
+    ({"nodes": 0}, "nodes", "1"),
+    ({"name": "my job"}, "name", "_"),
+    ({"array": "10-1"}, "array", "1-10"),
+    ({"email": "someone"}, "email", ""),
+    ({"nodes": 2}, "launch", "srun"),
+    ({"scheduler": "lsf", "nodes": 2, "launch": "torchrun", "program": "python x.py"}, "launch",
+     "blaunch"),
+    ({"scheduler": "lsf", "launch": "blaunch", "program": "python x.py"}, "launch", "torchrun"),
+    ({"launch": "torchrun", "program": "./a.out"}, "launch", "python"),
+]
+
+
+@pytest.mark.parametrize("lang", list(PAGE))
+@pytest.mark.parametrize(
+    ("choice", "field", "names"), IMPOSSIBLE, ids=[f"{f}-{i}" for i, (_, f, _) in enumerate(IMPOSSIBLE)]
+)
+def test_impossible_choice_is_named_and_blocks_the_script(forms, lang, choice, field, names):
+    form = forms[lang]
+    form.set({"scheduler": "slurm", **choice})
+    errors = form.errors()
+    assert field in errors, errors
+    message = errors[field]
+    assert names in message
+    assert set(errors) == {field}, errors  # no other field is blamed
+    assert form.page.locator("#jg-blocked").text_content()
+    assert form.script() is None
+    page = form.page
+    assert page.locator("#jg-script").text_content() == ""
+    assert page.locator("#jg-copy").is_disabled() and page.locator("#jg-download").is_disabled()
+    assert page.locator(f"#jg-{field}").get_attribute("aria-invalid") == "true"
+    # The message sits next to its field, and is in the page's language.
+    assert page.locator(f"#jg-{field}-error").is_visible()
+    assert bool(re.search(r"[\u4e00-\u9fff]", message)) == (lang == "zh")
+    form.set({"scheduler": "slurm", "partition": "cpu"})  # fixed: the script is back
+    assert form.script(), form.errors()
+
+
+# ---- the templates page and the generator agree -----------------------------
+
+SERIAL = {"partition": "cpu", "time": "01:00:00", "mem": 2}
+TEMPLATES = {
+    "01-cpu-serial": {**SERIAL, "name": "serial"},
+    "02-threads": {**SERIAL, "name": "threads", "cpus": 4, "mem": 8},
+    "03-gpu": {"name": "one-gpu", "partition": "gpu", "gpus": 1, "cpus": 4, "mem": 32,
+               "time": "04:00:00"},
+    "04-multi-gpu": {"name": "multi-gpu", "partition": "gpu", "tasks": 2, "cpus": 4, "gpus": 2,
+                     "mem": 64, "time": "04:00:00", "launch": "torchrun",
+                     "program": "python ddp_check.py"},
+    "05-multi-node": {"name": "multi-node", "partition": "gpu", "nodes": 2, "tasks": 2, "cpus": 4,
+                      "gpus": 2, "mem": 64, "time": "04:00:00", "launch": "srun",
+                      "program": "python ddp_check.py"},
+    "06-array": {**SERIAL, "name": "sweep", "array": "1-10", "arraymax": 2},
+}
+# LSF's multi-node template: 2 cores per process (4 slots per host), started by blaunch.
+LSF_CHANGES = {"05-multi-node": {"cpus": 2, "launch": "blaunch"}}
+
+
+def without_comments(script: str) -> list[str]:
+    """The lines of a script, comment lines and end-of-line comments left out."""
+    out = []
+    for line in script.splitlines():
+        if line.lstrip().startswith("#") and not line.startswith(("#!", "#SBATCH", "#BSUB")):
+            continue
+        out.append(re.sub(r"\s+#\s.*$", "", line).rstrip())
+    return out
+
+
+def test_every_template_is_compared():
+    shown = {p.name.split(".")[0] for p in (ROOT / "snippets" / "templates").glob("0*.sh")}
+    assert shown == set(TEMPLATES)
+
+
+@pytest.mark.parametrize("scheduler", ["slurm", "lsf"])
+@pytest.mark.parametrize("template", list(TEMPLATES))
+def test_generator_writes_the_template(forms, template, scheduler):
+    source = ROOT / "snippets" / "templates" / f"{template}.{scheduler}.sh"
+    text = TEST_HEADER.sub("", source.read_text("utf-8"))
+    expected = without_comments(facts.render(text, str(source), FACTS, "en"))
+    choices = {**TEMPLATES[template], "scheduler": scheduler}
+    if scheduler == "lsf":
+        choices.update(LSF_CHANGES.get(template, {}))
+    form = forms["en" if scheduler == "slurm" else "zh"]
+    form.set(choices)
+    script = form.script()
+    assert script, form.errors()
+    assert without_comments(script) == expected
