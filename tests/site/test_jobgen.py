@@ -17,10 +17,15 @@ import re
 from urllib.parse import urlparse
 
 import pytest
+import test_browser
 from hpcdocs import ROOT, facts, jobgen
 from hpcdocs.lint import lint
 from hpcdocs.snippets.header import HEADER_LINES as TEST_HEADER
-from test_browser import METRICS, Watched, browser, server  # noqa: F401 (fixtures)
+from test_browser import METRICS, Watched
+from test_browser import SHOTS as SHOTS_DIR
+
+# The browser, the served site and a watched page: test_browser.py's fixtures.
+browser, server, watched = test_browser.browser, test_browser.server, test_browser.watched
 
 pytestmark = pytest.mark.browser
 
@@ -164,7 +169,7 @@ def pairwise(axes: dict, keep, at_least: int) -> list[dict]:
     Each case's pairs are a bit mask, so the greedy search takes well under a second.
     """
     names = list(axes)
-    pool = [dict(zip(names, v)) for v in itertools.product(*axes.values())]
+    pool = [dict(zip(names, v, strict=True)) for v in itertools.product(*axes.values())]
     pool = [c for c in pool if keep(c)]
     index: dict = {}
     held = []
@@ -220,7 +225,7 @@ def case_id(case: dict) -> str:
 
 
 def test_pairwise_set_is_systematic():
-    pool = (dict(zip(AXES, v)) for v in itertools.product(*AXES.values()))
+    pool = (dict(zip(AXES, v, strict=True)) for v in itertools.product(*AXES.values()))
     wanted = set().union(*(all_pairs(c) for c in pool if valid(c)))
     covered = set().union(*(all_pairs(c) for c in CASES))
     assert len(CASES) >= 60
@@ -255,7 +260,9 @@ def asks_for(case: dict, script: str) -> None:
             assert f"--ntasks-per-node={case['tasks']}" in opts
             assert 'srun --cpus-per-task="$SLURM_CPUS_PER_TASK"' in script
         gres = [o for o in opts if o.startswith("--gres=")]
-        assert gres == ([f"--gres=gpu:{part['gpu_types'][0]}:{case['gpus']}"] if case["gpus"] else [])
+        assert gres == (
+            [f"--gres=gpu:{part['gpu_types'][0]}:{case['gpus']}"] if case["gpus"] else []
+        )
         assert ("--array=1-4%2" in opts) == bool(case["array"])
         assert ("--mail-user=someone@example.edu" in opts) == bool(case["email"])
     else:
@@ -283,7 +290,7 @@ def lint_clean(script: str, name: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def forms(browser, server):  # noqa: F811 (the fixtures imported above)
+def forms(browser, server):
     """One page per language, reused by every case (each case sets every field)."""
     pages = {lang: Watched(browser, server) for lang in PAGE}
     yield {lang: Form(w, server, lang) for lang, w in pages.items()}
@@ -318,19 +325,28 @@ IMPOSSIBLE = [
     ({"partition": "cpu", "gpus": 1}, "gpus", CPU["name"]),
     ({"partition": "gpu", "time": "9-00:00:00"}, "time", GPU["max_time"]),
     ({"partition": "debug", "time": "01:00:00"}, "time", DEBUG["max_time"]),
-    ({"partition": "cpu", "mem": CPU["memory_mb_per_node"] // 1024 + 1}, "mem",
-     str(CPU["memory_mb_per_node"] // 1024)),
+    (
+        {"partition": "cpu", "mem": CPU["memory_mb_per_node"] // 1024 + 1},
+        "mem",
+        str(CPU["memory_mb_per_node"] // 1024),
+    ),
     ({"partition": "gpu", "nodes": GPU["nodes"] + 1, "launch": "srun"}, "nodes", str(GPU["nodes"])),
-    ({"partition": "gpu", "tasks": 2, "cpus": GPU["cpus_per_node"], "launch": "srun"}, "cpus",
-     str(GPU["cpus_per_node"])),
+    (
+        {"partition": "gpu", "tasks": 2, "cpus": GPU["cpus_per_node"], "launch": "srun"},
+        "cpus",
+        str(GPU["cpus_per_node"]),
+    ),
     ({"time": "1:00"}, "time", "04:00:00"),
     ({"nodes": 0}, "nodes", "1"),
     ({"name": "my job"}, "name", "_"),
     ({"array": "10-1"}, "array", "1-10"),
     ({"email": "someone"}, "email", ""),
     ({"nodes": 2}, "launch", "srun"),
-    ({"scheduler": "lsf", "nodes": 2, "launch": "torchrun", "program": "python x.py"}, "launch",
-     "blaunch"),
+    (
+        {"scheduler": "lsf", "nodes": 2, "launch": "torchrun", "program": "python x.py"},
+        "launch",
+        "blaunch",
+    ),
     ({"scheduler": "lsf", "launch": "blaunch", "program": "python x.py"}, "launch", "torchrun"),
     ({"launch": "torchrun", "program": "./a.out"}, "launch", "python"),
 ]
@@ -338,7 +354,9 @@ IMPOSSIBLE = [
 
 @pytest.mark.parametrize("lang", list(PAGE))
 @pytest.mark.parametrize(
-    ("choice", "field", "names"), IMPOSSIBLE, ids=[f"{f}-{i}" for i, (_, f, _) in enumerate(IMPOSSIBLE)]
+    ("choice", "field", "names"),
+    IMPOSSIBLE,
+    ids=[f"{f}-{i}" for i, (_, f, _) in enumerate(IMPOSSIBLE)],
 )
 def test_impossible_choice_is_named_and_blocks_the_script(forms, lang, choice, field, names):
     form = forms[lang]
@@ -367,14 +385,37 @@ SERIAL = {"partition": "cpu", "time": "01:00:00", "mem": 2}
 TEMPLATES = {
     "01-cpu-serial": {**SERIAL, "name": "serial"},
     "02-threads": {**SERIAL, "name": "threads", "cpus": 4, "mem": 8},
-    "03-gpu": {"name": "one-gpu", "partition": "gpu", "gpus": 1, "cpus": 4, "mem": 32,
-               "time": "04:00:00"},
-    "04-multi-gpu": {"name": "multi-gpu", "partition": "gpu", "tasks": 2, "cpus": 4, "gpus": 2,
-                     "mem": 64, "time": "04:00:00", "launch": "torchrun",
-                     "program": "python ddp_check.py"},
-    "05-multi-node": {"name": "multi-node", "partition": "gpu", "nodes": 2, "tasks": 2, "cpus": 4,
-                      "gpus": 2, "mem": 64, "time": "04:00:00", "launch": "srun",
-                      "program": "python ddp_check.py"},
+    "03-gpu": {
+        "name": "one-gpu",
+        "partition": "gpu",
+        "gpus": 1,
+        "cpus": 4,
+        "mem": 32,
+        "time": "04:00:00",
+    },
+    "04-multi-gpu": {
+        "name": "multi-gpu",
+        "partition": "gpu",
+        "tasks": 2,
+        "cpus": 4,
+        "gpus": 2,
+        "mem": 64,
+        "time": "04:00:00",
+        "launch": "torchrun",
+        "program": "python ddp_check.py",
+    },
+    "05-multi-node": {
+        "name": "multi-node",
+        "partition": "gpu",
+        "nodes": 2,
+        "tasks": 2,
+        "cpus": 4,
+        "gpus": 2,
+        "mem": 64,
+        "time": "04:00:00",
+        "launch": "srun",
+        "program": "python ddp_check.py",
+    },
     "06-array": {**SERIAL, "name": "sweep", "array": "1-10", "arraymax": 2},
 }
 # LSF's multi-node template: 2 cores per process (4 slots per host), started by blaunch.
@@ -410,3 +451,79 @@ def test_generator_writes_the_template(forms, template, scheduler):
     script = form.script()
     assert script, form.errors()
     assert without_comments(script) == expected
+
+
+# ---- keyboard, phone, weight ---------------------------------------------------
+
+
+def test_keyboard_alone_changes_the_script_and_copies_it(watched, server):
+    form = Form(watched, server, "en")
+    page = form.page
+    page.focus("#jg-scheduler")
+    page.keyboard.press("ArrowDown")  # Slurm -> LSF
+    assert "#BSUB -q" in form.script()
+    page.keyboard.press("Tab")  # to the partition
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")  # nodes
+    page.keyboard.press("Tab")  # tasks
+    page.keyboard.press("Tab")  # cores per task
+    page.keyboard.press("Control+A")
+    page.keyboard.type("4")
+    script = form.script()
+    assert "#BSUB -n 4" in script
+    page.focus("#jg-program")
+    while page.evaluate("document.activeElement.id") != "jg-copy":
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => navigator.clipboard.readText()") == script
+
+
+def test_phone_layout_is_one_column_without_sideways_scrolling(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(server + PAGE["zh"], wait_until="networkidle")
+    page.wait_for_selector("#jobgen[data-state=ok]")
+    lefts = {round(page.locator(f"#jg-{k}").bounding_box()["x"]) for k in ("nodes", "tasks", "mem")}
+    assert len(lefts) == 1, lefts  # one field under another
+    wide = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    SHOTS_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS_DIR / "generator-phone.png"), full_page=True)
+    context.close()
+    assert wide <= 0
+
+
+def test_generator_page_weight(watched, server, built_site):
+    """The page's bytes and requests, into build/metrics.json (the site benchmark)."""
+    page = watched.page
+    page.goto(server + PAGE["zh"], wait_until="networkidle")
+    page.wait_for_selector("#jobgen[data-state=ok]")
+    urls = page.evaluate(
+        "() => [location.href].concat(performance.getEntriesByType('resource').map(e => e.name))"
+    )
+    raw = gzipped = own = 0
+    for url in urls:
+        file = built_site["dir"] / urlparse(url).path.lstrip("/")
+        file = file / "index.html" if file.is_dir() else file
+        data = file.read_bytes()
+        raw += len(data)
+        gzipped += len(gzip.compress(data, 6))
+        if "jobgen" in file.name:
+            own += len(gzip.compress(data, 6))
+    data = json.loads(METRICS.read_text()) if METRICS.exists() else {}
+    data["generator_page"] = {
+        "bytes": raw,
+        "gzip_bytes": gzipped,
+        "requests": len(urls),
+        "generator_gzip_bytes": own,
+    }
+    METRICS.parent.mkdir(parents=True, exist_ok=True)
+    METRICS.write_text(json.dumps(data, indent=1))
+    print(
+        f"generator page: {raw} bytes, {gzipped} gzipped, {len(urls)} requests "
+        f"(its own module, style and facts: {own} bytes gzipped)"
+    )
+    assert {"jobgen.js", "jobgen.css", "jobgen-facts.json"} <= {u.rsplit("/", 1)[-1] for u in urls}
+    # The page budget: the generator adds at most 20 KB gzipped to a page of the site.
+    assert own <= 20_000
