@@ -10,6 +10,7 @@ under .cache/snippets/runs/PATH.XXXX/ (kept an hour, for a look by hand).
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shlex
@@ -83,6 +84,34 @@ class Runner:
         self.gpu = gpu_status() if gpu is None else gpu
         self.done: dict[str, Outcome] = {}  # once per session: needs= and the tests share it
         self._nested = 0.0  # seconds spent in snippets run from inside the current one
+        self._laptop = None  # the reader's computer, for `login` snippets (laptop.py)
+
+    def close(self) -> None:
+        """Remove what the session made outside its working directories (the laptop's home)."""
+        if self._laptop is not None:
+            self._laptop.close()
+            self._laptop = None
+
+    def laptop(self):
+        """The throwaway home of the `login` snippets; None where no test login node runs."""
+        if self._laptop is None:
+            from hpcdocs.snippets.laptop import Laptop
+            from hpcdocs.testcluster import login
+            from hpcdocs.testcluster.plan import make_plan
+
+            state = self.cluster.env.get("TESTCLUSTER_DIR")
+            if not getattr(self.cluster, "is_test_cluster", True) or not state:
+                return None
+            plan = make_plan(Path(state))
+            if login.running(plan) is None:
+                raise SnippetError(
+                    f"the test cluster's login node (sshd, {login.address(plan)}:{login.port(plan)}) "
+                    f"is not running; `scripts/testcluster up` starts it (log: "
+                    f"{login.log_file(plan)})"
+                )
+            self._laptop = Laptop(plan)
+            atexit.register(self.close)
+        return self._laptop
 
     # -- the entry point ------------------------------------------------------------------
 
@@ -109,6 +138,13 @@ class Runner:
             return Outcome("skipped", tier, f"run={run}: {snip.header.why}")
         if snip.header.gpu and not self.gpu[0]:
             return Outcome("skipped", tier, self.gpu[1])
+        if snip.header.login:
+            try:
+                if self.laptop() is None:
+                    return Outcome("skipped", tier, "login: runs on the reader's computer "
+                                   "against the test cluster's login node; not on this cluster")  # fmt: skip
+            except SnippetError as exc:
+                return Outcome("failed", tier, str(exc), details=[str(exc)])
         for need in snip.header.needs:
             got = self.run(self.catalog[need])
             if got.outcome != "passed" and self.catalog[need].run not in ("static", "none"):
@@ -143,8 +179,8 @@ class Runner:
                 return Outcome(
                     wanted,
                     snip.tier,
-                    f"run by with= of {'; '.join(hits)}",
-                    details=[f"run by with= of {'; '.join(hits)}"],
+                    f"run by with=/home= of {'; '.join(hits)}",
+                    details=[f"run by with=/home= of {'; '.join(hits)}"],
                 )
         reasons = "; ".join(f"{user}: {got.reason}" for user, got in results.items())
         return Outcome("skipped", snip.tier, reasons)
@@ -195,7 +231,33 @@ class Runner:
         outcome.command = f"cd {workdir} && " + (
             argv[2] if snip.run == "python" else shlex.join(argv)
         )
-        status, output, timed_out = run_captured(argv, workdir, self._env(), header.timeout)
+        env = self._env()
+        if header.prepare:
+            done = self._sh(["bash", "-ec", header.prepare], cwd=workdir, env=env)
+            if done.returncode:
+                raise SnippetError(
+                    f"{snip.source}: prepare= failed (exit {done.returncode}): "
+                    f"{last_line(done.stdout + done.stderr)}"
+                )
+        laptop = self.laptop() if header.login else None
+        if laptop is not None:
+            for path, relpath in header.home:
+                laptop.install(relpath, self.catalog[path].rendered())
+            argv, env = laptop.wrap(argv), laptop.env(env)
+            outcome.command += f"  (on the reader's computer: HOME={laptop.home})"
+            log_from, remote_before = laptop.log_size(), laptop.remote_files()
+        status, output, timed_out = run_captured(
+            argv, workdir, env, header.timeout, input=header.input
+        )
+        if laptop is not None:
+            stopped = laptop.stop_leftovers()
+            if stopped:
+                outcome.details.append(f"left running on the reader's computer, stopped: {stopped}")
+            # The login node's record (Accepted publickey for alice ...): expect= may match it.
+            output += "\n" + section("login node's sshd log", laptop.log_since(log_from))
+            made = laptop.files(workdir, remote_before)
+            output += "\n" + section("files made or changed (./ here, ~/ on the login node)", made)
+            output += "\n"
         leftover = self._jobs_from(workdir)
         if leftover:
             self._sh(["scancel", *leftover])
@@ -335,14 +397,18 @@ def python_command(name: str, env: str | None, args: list[str]) -> str:
     )
 
 
-def run_captured(argv: list[str], cwd: Path, env: dict, timeout: int) -> tuple[int, str, bool]:
-    """(exit status, stdout and stderr interleaved, timed out) of a command; on a
-    timeout the command and everything it started are killed."""
+def run_captured(
+    argv: list[str], cwd: Path, env: dict, timeout: int, input: str | None = None
+) -> tuple[int, str, bool]:
+    """(exit status, stdout and stderr interleaved, timed out) of a command, with
+    input on its stdin (else none); on a timeout the command and everything it
+    started are killed."""
+    stdin = subprocess.DEVNULL if input is None else subprocess.PIPE
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT, stdin=stdin,
                             start_new_session=True)  # fmt: skip
     try:
-        out, _ = proc.communicate(timeout=timeout)
+        out, _ = proc.communicate(None if input is None else input.encode(), timeout=timeout)
         timed_out = False
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
