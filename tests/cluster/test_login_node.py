@@ -221,3 +221,20 @@ def test_new_sshd_config_restarts_sshd(scratch, plan):
     after = login.running(plan)
     assert after is not None and after.pid != before.pid
     assert "PasswordAuthentication yes" in login.config_file(plan).read_text()
+
+
+def test_pip_mirror_serves_a_simple_index_and_down_stops_it(scratch, plan):
+    from urllib.request import urlopen
+
+    from hpcdocs.testcluster import mirror
+
+    assert "pip mirror     running" in scratch.testcluster("status").stdout
+    with urlopen(mirror.url(plan), timeout=10) as page:
+        assert '<a href="tqdm/">tqdm</a>' in page.read().decode()
+    with urlopen(mirror.url(plan) + "tqdm/", timeout=10) as page:
+        links = page.read().decode()
+    assert "packages/tqdm-4.67.1-py3-none-any.whl#sha256=" in links
+    assert "GET /simple/tqdm/ HTTP/1.1" in mirror.log_file(plan).read_text()
+    assert scratch.testcluster("down").returncode == 0
+    assert mirror.running(plan) is None
+    assert not procs.port_open(mirror.address(plan), mirror.PORT)

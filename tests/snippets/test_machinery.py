@@ -89,6 +89,9 @@ def test_header_lines_are_joined_and_repeatable_keys_add_up():
         ("# test: run=console login home=a.conf\n", "x:1: home='a.conf': give SNIPPET:PATH"),
         ("# test: run=console login home=a.conf:../x\n", "give SNIPPET:PATH"),
         ("# test: run=python login\n", "x:1: login works with run=bash or run=console only"),
+        ("# test: run=sbatch fresh-home\n", "x:1: fresh-home works with run=bash or run=console"),
+        ("# test: run=console login fresh-home\n", "login snippets have a throwaway home already"),
+        ("# test: run=bash env=sci\n", "env= has no effect with run=bash"),
         ("# test: run=sbatch prepare=true\n", "prepare= has no effect with run=sbatch"),
         (
             "# test: run=bash step-cpus-per-task=4\n",
@@ -111,6 +114,8 @@ def test_login_home_input_and_prepare_are_read():
     assert got.login and got.input == "\n\ny\n" and got.prepare == "mkdir data"
     assert got.home == [("g/04-ssh-config.conf", ".ssh/config"), ("g/k.pub", ".ssh/id.pub")]
     assert not header.parse("# test: run=console\n", "x").login
+    got = header.parse("# test: run=console fresh-home env=sci\n", "x")
+    assert got.fresh_home and got.env == "sci" and not got.login
 
 
 def test_a_snippet_named_in_home_counts_as_run_through_its_user(tmp_path):
@@ -479,3 +484,21 @@ def test_a_snippet_is_timed_without_the_snippets_it_needs(tmp_path):
     runner = Runner(catalog, LocalCluster(), workroot=tmp_path / "runs", gpu=(False, ""))
     quick = runner.run(catalog["a/02-quick.sh"])
     assert quick.duration < 0.8 <= runner.run(catalog["a/01-slow.sh"]).duration
+
+
+def test_fresh_home_is_a_throwaway_home(tmp_path):
+    catalog = make_site(
+        tmp_path,
+        {
+            "c/01-rc.console": '# test: run=console fresh-home expect="^~/\\.condarc$"\n'
+            "$ echo 'envs_dirs: [/x]' > ~/.condarc\n$ echo \"home: $HOME\"\n"
+        },
+        {},
+    )
+    got = Runner(catalog, LocalCluster(), workroot=tmp_path / "runs", gpu=(False, "")).run(
+        catalog["c/01-rc.console"]
+    )
+    assert got.outcome == "passed", got.reason
+    home = re.search(r"^home: (\S+)$", "\n".join(got.details), re.M).group(1)
+    assert home != os.environ["HOME"] and "hpcdocs-home." in home
+    assert not Path(home).exists()  # removed after the run

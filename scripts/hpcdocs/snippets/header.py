@@ -25,14 +25,14 @@ STATES = (
 )  # fmt: skip
 KEYS = ("run", "expect", "reject", "state", "exit", "timeout", "env", "args", "with", "needs",
         "why", "step-cpus-per-task", "home", "input", "prepare")  # fmt: skip
-FLAGS = ("gpu", "login")
+FLAGS = ("gpu", "login", "fresh-home")
 REPEATABLE = ("expect", "reject", "with", "needs", "home")
 DEFAULT_TIMEOUT = 120
 # Which keys make sense for which runs.
 ONLY_FOR = {
     "state": ("sbatch", "bsub"),
     "exit": ("bash", "console", "python"),
-    "env": ("python",),
+    "env": ("python", "console"),
     "args": ("bash", "python"),
     "expect": ("bash", "console", "python", "sbatch", "bsub"),
     "reject": ("bash", "console", "python", "sbatch", "bsub"),
@@ -73,6 +73,7 @@ class Header:
     why: str | None = None
     step_cpus_per_task: int | None = None  # CPUs each task of every srun step must have
     login: bool = False  # runs on the reader's own computer, against the login node
+    fresh_home: bool = False  # runs with a throwaway home of its own (start-up files)
     home: list[tuple[str, str]] = field(default_factory=list)  # (snippet, path in HOME)
     input: str | None = None  # what the reader types (stdin), with \n for Enter
     prepare: str | None = None  # shell commands run first: files the reader already has
@@ -127,7 +128,7 @@ def _take(header: Header, word: str, where: str, number: int) -> None:
         if key not in FLAGS:
             hint = f" (did you mean {key}=...?)" if key in KEYS else ""
             raise HeaderError(f"{where}: unknown flag {key!r}{hint}; flags: {', '.join(FLAGS)}")
-        setattr(header, key, True)
+        setattr(header, key.replace("-", "_"), True)
         header.lines[key] = number
         return
     if key not in KEYS:
@@ -224,9 +225,14 @@ def _check(header: Header, source: str) -> None:
                 f"{source}:{header.lines[key]}: {key}= needs the login flag "
                 "(it sets up the throwaway home of the reader's computer)"
             )
-    if header.login and run not in ("bash", "console"):
+    for flag in ("login", "fresh-home"):
+        if flag in header.lines and run not in ("bash", "console"):
+            raise HeaderError(
+                f"{source}:{header.lines[flag]}: {flag} works with run=bash or run=console only"
+            )
+    if header.login and header.fresh_home:
         raise HeaderError(
-            f"{source}:{header.lines['login']}: login works with run=bash or run=console only"
+            f"{source}:{header.lines['fresh-home']}: login snippets have a throwaway home already"
         )
     if header.gpu and run in ("static", "none"):
         raise HeaderError(f"{source}:{header.lines['gpu']}: gpu has no effect with run={run}")

@@ -40,6 +40,32 @@ esac
 """
 
 
+def home_mountpoint() -> str:
+    """This user's home directory as the passwd entry has it (what OpenSSH uses)."""
+    return pwd.getpwuid(os.getuid()).pw_dir
+
+
+def in_home(home: Path, argv: list[str], extra: str = "") -> list[str]:
+    """argv run in a mount namespace of its own in which home is mounted over this
+    user's home directory (extra: more shell commands, run first, in the namespace)."""
+    script = f'mount --bind "$0" "$1" && {extra}shift && exec "$@"'
+    return ["unshare", "--mount", "--propagation", "private", "bash", "-c", script,
+            str(home), home_mountpoint(), *argv]  # fmt: skip
+
+
+def file_size(path: Path | None) -> int:
+    try:
+        return path.stat().st_size if path else 0
+    except OSError:
+        return 0
+
+
+def read_from(path: Path, offset: int) -> str:
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        return fh.read().decode(errors="replace")
+
+
 class Laptop:
     def __init__(self, plan: Plan):
         self.plan = plan
@@ -52,7 +78,7 @@ class Laptop:
         self.askpass.write_text(ASKPASS.format(password=shlex.quote(str(login.PASSWORD_FILE))))
         self.askpass.chmod(0o700)
         self.namespaces = self.root / "namespaces"  # one line per command run: its mount ns
-        self.mountpoint = pwd.getpwuid(os.getuid()).pw_dir
+        self.mountpoint = home_mountpoint()
         # Where the login node cannot have port 22 (this machine's own sshd has it), the
         # laptop's machine-wide ssh_config says which port it has: a reader needs no Port.
         self.ssh_config = None
@@ -75,12 +101,10 @@ class Laptop:
 
     def wrap(self, argv: list[str]) -> list[str]:
         """argv run with the throwaway home mounted over this user's home."""
-        script = 'mount --bind "$0" "$1" && readlink /proc/self/ns/mnt >> "$2" && '
+        extra = f"readlink /proc/self/ns/mnt >> {shlex.quote(str(self.namespaces))} && "
         if self.ssh_config:
-            script += f"mount --bind {shlex.quote(str(self.ssh_config))} /etc/ssh/ssh_config && "
-        script += 'shift 2 && exec "$@"'
-        return ["unshare", "--mount", "--propagation", "private", "sh", "-c", script,
-                str(self.home), self.mountpoint, str(self.namespaces), *argv]  # fmt: skip
+            extra += f"mount --bind {shlex.quote(str(self.ssh_config))} /etc/ssh/ssh_config && "
+        return in_home(self.home, argv, extra)
 
     def env(self, base: dict) -> dict:
         env = dict(base, HOME=self.mountpoint, SSH_ASKPASS=str(self.askpass))
@@ -90,16 +114,11 @@ class Laptop:
 
     # The login node's own record of what happened.
     def log_size(self) -> int:
-        path = login.log_file(self.plan)
-        return path.stat().st_size if path.exists() else 0
+        return file_size(login.log_file(self.plan))
 
     def log_since(self, size: int) -> str:
         path = login.log_file(self.plan)
-        if not path.exists():
-            return ""
-        with open(path, "rb") as fh:
-            fh.seek(size)
-            return fh.read().decode(errors="replace")
+        return read_from(path, size) if path.exists() else ""
 
     def remote_files(self) -> dict[str, tuple[float, int]]:
         """The test user's files on the login node (dot files left out): path -> (mtime, size)."""

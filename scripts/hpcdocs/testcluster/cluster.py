@@ -14,7 +14,7 @@ import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from hpcdocs.testcluster import hosts, login, procs, render
+from hpcdocs.testcluster import hosts, login, mirror, procs, render
 from hpcdocs.testcluster import plan as plan_mod
 from hpcdocs.testcluster.plan import Plan
 
@@ -332,11 +332,13 @@ def up(plan: Plan) -> float:
         try:
             _start_missing(plan, s, have)
             login.start(plan, s)
+            mirror.start(plan, s)
             _wait_nodes(plan, s)
             trace("all nodes idle")
         except (
             UpError,
             login.LoginError,
+            mirror.MirrorError,
             subprocess.CalledProcessError,
             OSError,
             KeyboardInterrupt,
@@ -639,9 +641,10 @@ def status(plan: Plan) -> tuple[bool, str]:
         p = have.get(name)
         lines.append(f"  {name:14} {'running, pid ' + str(p.pid) if p else 'NOT RUNNING'}")
     ok = all(name in have for name in wanted)
-    login_ok, line = login.status_line(plan)
-    lines.append(line)
-    ok = ok and login_ok
+    for part in (login, mirror):
+        part_ok, line = part.status_line(plan)
+        lines.append(line)
+        ok = ok and part_ok
     if "slurmctld" in have:
         states = node_states(plan)
         lines.append("nodes: " + ", ".join(f"{n} {st}" for n, st in sorted(states.items())))
