@@ -285,8 +285,11 @@ class Runner:
             # Pythons, which the conda stand-in's envs link to); OpenSSH, which ignores
             # HOME, is for `login` snippets (laptop.py).
             fresh = Path(tempfile.mkdtemp(prefix="hpcdocs-home."))
-            env = dict(env, HOME=str(fresh))
-            outcome.command = f"HOME={fresh} " + outcome.command
+            # The conda stand-in's user config is $CONDARC (real conda's is ~/.condarc).
+            env = dict(env, HOME=str(fresh), CONDARC=str(fresh / ".condarc"))
+            outcome.command = outcome.command.replace(
+                " && ", f" && HOME={fresh} CONDARC={fresh / '.condarc'} ", 1
+            )
         mirror_from = file_size(self._mirror_log)
         status, output, timed_out = run_captured(
             argv, workdir, env, header.timeout, input=header.input
