@@ -41,7 +41,9 @@ def snippet_cluster(cluster):
 def runner(catalog, snippet_cluster) -> Runner:
     gpu = gpu_status()
     _facts["gpus"] = "real" if gpu[0] else "mocked"
-    return Runner(catalog, snippet_cluster, gpu=gpu)
+    r = Runner(catalog, snippet_cluster, gpu=gpu)
+    yield r
+    r.close()  # the login snippets' throwaway home
 
 
 def pytest_runtest_logreport(report):

@@ -85,6 +85,14 @@ def test_header_lines_are_joined_and_repeatable_keys_add_up():
             "x:1: step-cpus-per-task='0' must be a whole",
         ),
         ("# test: run=sbatch step-cpus-per-task=four\n", "step-cpus-per-task='four' must be"),
+        ("# test: run=console home=a.conf:.ssh/config\n", "x:1: home= needs the login flag"),
+        ("# test: run=console login home=a.conf\n", "x:1: home='a.conf': give SNIPPET:PATH"),
+        ("# test: run=console login home=a.conf:../x\n", "give SNIPPET:PATH"),
+        ("# test: run=python login\n", "x:1: login works with run=bash or run=console only"),
+        ("# test: run=sbatch fresh-home\n", "x:1: fresh-home works with run=bash or run=console"),
+        ("# test: run=console login fresh-home\n", "login snippets have a throwaway home already"),
+        ("# test: run=bash env=sci\n", "env= has no effect with run=bash"),
+        ("# test: run=sbatch prepare=true\n", "prepare= has no effect with run=sbatch"),
         (
             "# test: run=bash step-cpus-per-task=4\n",
             "step-cpus-per-task= has no effect with run=bash",
@@ -95,6 +103,58 @@ def test_header_errors_name_file_and_line(text, message):
     with pytest.raises(header.HeaderError) as caught:
         header.parse(text, "x")
     assert message in str(caught.value)
+
+
+def test_login_home_input_and_prepare_are_read():
+    text = (
+        '# test: run=console login input="\\n\\ny\\n" prepare="mkdir data"\n'
+        "# test: home=g/04-ssh-config.conf:.ssh/config home=g/k.pub:.ssh/id.pub\n"
+    )
+    got = header.parse(text, "x")
+    assert got.login and got.input == "\n\ny\n" and got.prepare == "mkdir data"
+    assert got.home == [("g/04-ssh-config.conf", ".ssh/config"), ("g/k.pub", ".ssh/id.pub")]
+    assert not header.parse("# test: run=console\n", "x").login
+    got = header.parse("# test: run=console fresh-home env=sci\n", "x")
+    assert got.fresh_home and got.env == "sci" and not got.login
+
+
+def test_a_snippet_named_in_home_counts_as_run_through_its_user(tmp_path):
+    catalog = make_site(
+        tmp_path,
+        {
+            "g/04-config.conf": "Host hpc\n",
+            "g/05-use.console": "# test: run=console login home=g/04-config.conf:.ssh/config\n"
+            "$ ssh hpc true\n",
+            "g/06-bad.console": "# test: run=console login home=g/nope.conf:.ssh/config\n$ true\n",
+        },
+        {},
+    )
+    assert catalog["g/04-config.conf"].users == ["g/05-use.console"]
+    assert catalog["g/04-config.conf"].error is None
+    assert catalog["g/04-config.conf"].tier == "login"
+    assert "home=g/nope.conf does not exist" in catalog["g/06-bad.console"].error
+
+
+def test_a_login_snippet_is_skipped_off_the_test_cluster(tmp_path):
+    catalog = make_site(tmp_path, {"g/05-use.console": "# test: run=console login\n$ true\n"}, {})
+
+    class Existing(LocalCluster):
+        is_test_cluster = False
+
+    got = Runner(catalog, Existing(), workroot=tmp_path / "runs", gpu=(False, "")).run(
+        catalog["g/05-use.console"]
+    )
+    assert got.outcome == "skipped" and "login node" in got.reason
+
+    class TestClusterWithoutSshd(LocalCluster):
+        is_test_cluster = True
+        env = dict(os.environ, TESTCLUSTER_DIR=str(tmp_path / "state"))
+
+    got = Runner(catalog, TestClusterWithoutSshd(), workroot=tmp_path / "r2", gpu=(False, "")).run(
+        catalog["g/05-use.console"]
+    )
+    assert got.outcome == "failed", got.reason
+    assert "the test cluster's login node (sshd" in got.reason and "is not running" in got.reason
 
 
 def test_step_cpus_per_task_is_read():
@@ -424,3 +484,21 @@ def test_a_snippet_is_timed_without_the_snippets_it_needs(tmp_path):
     runner = Runner(catalog, LocalCluster(), workroot=tmp_path / "runs", gpu=(False, ""))
     quick = runner.run(catalog["a/02-quick.sh"])
     assert quick.duration < 0.8 <= runner.run(catalog["a/01-slow.sh"]).duration
+
+
+def test_fresh_home_is_a_throwaway_home(tmp_path):
+    catalog = make_site(
+        tmp_path,
+        {
+            "c/01-rc.console": '# test: run=console fresh-home expect="^~/\\.condarc$"\n'
+            "$ echo 'envs_dirs: [/x]' > ~/.condarc\n$ echo \"home: $HOME\"\n"
+        },
+        {},
+    )
+    got = Runner(catalog, LocalCluster(), workroot=tmp_path / "runs", gpu=(False, "")).run(
+        catalog["c/01-rc.console"]
+    )
+    assert got.outcome == "passed", got.reason
+    home = re.search(r"^home: (\S+)$", "\n".join(got.details), re.M).group(1)
+    assert home != os.environ["HOME"] and "hpcdocs-home." in home
+    assert not Path(home).exists()  # removed after the run

@@ -44,7 +44,7 @@ class Snippet:
     header: Header | None = None
     error: str | None = None  # a broken header (file:line: message)
     pages: list[str] = field(default_factory=list)  # docs/zh/x.md, docs/en/x.md
-    users: list[str] = field(default_factory=list)  # snippets naming this one in with=
+    users: list[str] = field(default_factory=list)  # snippets naming this one in with=/home=
     tier: str = "static"
 
     @property
@@ -120,7 +120,12 @@ class Catalog:
             if snip.header is None:
                 continue
             with_paths = [working_name(entry)[0] for entry in snip.header.with_]
-            for key, paths in (("with", with_paths), ("needs", snip.header.needs)):
+            home_paths = [path for path, _ in snip.header.home]
+            for key, paths in (
+                ("with", with_paths),
+                ("needs", snip.header.needs),
+                ("home", home_paths),
+            ):
                 for path in paths:
                     other = self.by_path.get(path)
                     if other is None:
@@ -128,7 +133,7 @@ class Catalog:
                         snip.error = (
                             f"{snip.source}:{line}: {key}={path} does not exist in snippets/"
                         )
-                    elif key == "with":
+                    elif key in ("with", "home") and snip.path not in other.users:
                         other.users.append(snip.path)
         for snip in self.snippets:
             self._check_run(snip)

@@ -24,19 +24,21 @@ STATES = (
     "NODE_FAIL", "PREEMPTED", "BOOT_FAIL", "DEADLINE",
 )  # fmt: skip
 KEYS = ("run", "expect", "reject", "state", "exit", "timeout", "env", "args", "with", "needs",
-        "why", "step-cpus-per-task")  # fmt: skip
-FLAGS = ("gpu",)
-REPEATABLE = ("expect", "reject", "with", "needs")
+        "why", "step-cpus-per-task", "home", "input", "prepare")  # fmt: skip
+FLAGS = ("gpu", "login", "fresh-home")
+REPEATABLE = ("expect", "reject", "with", "needs", "home")
 DEFAULT_TIMEOUT = 120
 # Which keys make sense for which runs.
 ONLY_FOR = {
     "state": ("sbatch", "bsub"),
     "exit": ("bash", "console", "python"),
-    "env": ("python",),
+    "env": ("python", "console"),
     "args": ("bash", "python"),
     "expect": ("bash", "console", "python", "sbatch", "bsub"),
     "reject": ("bash", "console", "python", "sbatch", "bsub"),
     "step-cpus-per-task": ("sbatch",),
+    "input": ("bash", "console", "python"),
+    "prepare": ("bash", "console", "python"),
 }
 
 
@@ -70,6 +72,11 @@ class Header:
     needs: list[str] = field(default_factory=list)
     why: str | None = None
     step_cpus_per_task: int | None = None  # CPUs each task of every srun step must have
+    login: bool = False  # runs on the reader's own computer, against the login node
+    fresh_home: bool = False  # runs with a throwaway home of its own (start-up files)
+    home: list[tuple[str, str]] = field(default_factory=list)  # (snippet, path in HOME)
+    input: str | None = None  # what the reader types (stdin), with \n for Enter
+    prepare: str | None = None  # shell commands run first: files the reader already has
     lines: dict[str, int] = field(default_factory=dict)  # key -> line it was given on
     present: bool = False  # the file has at least one `# test:` line
 
@@ -121,7 +128,7 @@ def _take(header: Header, word: str, where: str, number: int) -> None:
         if key not in FLAGS:
             hint = f" (did you mean {key}=...?)" if key in KEYS else ""
             raise HeaderError(f"{where}: unknown flag {key!r}{hint}; flags: {', '.join(FLAGS)}")
-        header.gpu = True
+        setattr(header, key.replace("-", "_"), True)
         header.lines[key] = number
         return
     if key not in KEYS:
@@ -177,7 +184,19 @@ def _take(header: Header, word: str, where: str, number: int) -> None:
             if name and (key == "needs" or "/" in name):
                 raise HeaderError(f"{where}: {key}={entry!r}: only with= takes :NAME (a file name)")
         getattr(header, "with_" if key == "with" else key).extend(paths)
-    else:  # env, why
+    elif key == "home":
+        path, _, name = value.partition(":")
+        if path.startswith("/") or ".." in path.split("/"):
+            raise HeaderError(f"{where}: home={path!r} must be a path inside snippets/")
+        if not name or name.startswith("/") or ".." in name.split("/"):
+            raise HeaderError(
+                f"{where}: home={value!r}: give SNIPPET:PATH, PATH relative to the home "
+                "directory (e.g. getting-started/04-ssh-config.conf:.ssh/config)"
+            )
+        header.home.append((path, name))
+    elif key == "input":
+        header.input = value.replace("\\n", "\n")
+    else:  # env, why, prepare
         setattr(header, key, value)
 
 
@@ -200,6 +219,21 @@ def _check(header: Header, source: str) -> None:
                 f"{source}:{header.lines[key]}: {key}= has no effect with run={run} "
                 f"(only with run={'/'.join(runs)})"
             )
+    for key in ("home", "input"):
+        if key in header.lines and not header.login:
+            raise HeaderError(
+                f"{source}:{header.lines[key]}: {key}= needs the login flag "
+                "(it sets up the throwaway home of the reader's computer)"
+            )
+    for flag in ("login", "fresh-home"):
+        if flag in header.lines and run not in ("bash", "console"):
+            raise HeaderError(
+                f"{source}:{header.lines[flag]}: {flag} works with run=bash or run=console only"
+            )
+    if header.login and header.fresh_home:
+        raise HeaderError(
+            f"{source}:{header.lines['fresh-home']}: login snippets have a throwaway home already"
+        )
     if header.gpu and run in ("static", "none"):
         raise HeaderError(f"{source}:{header.lines['gpu']}: gpu has no effect with run={run}")
     if run == "none" and (header.with_ or header.needs):

@@ -10,6 +10,8 @@ under .cache/snippets/runs/PATH.XXXX/ (kept an hour, for a look by hand).
 
 from __future__ import annotations
 
+import atexit
+import copy
 import os
 import re
 import shlex
@@ -24,6 +26,7 @@ from pathlib import Path
 from hpcdocs import ROOT, facts
 from hpcdocs.snippets import Catalog, Snippet, console
 from hpcdocs.snippets.header import working_name
+from hpcdocs.snippets.laptop import file_size, read_from
 from hpcdocs.snippets.static import env_without_venv
 
 WORKROOT = ROOT / ".cache" / "snippets" / "runs"
@@ -83,6 +86,61 @@ class Runner:
         self.gpu = gpu_status() if gpu is None else gpu
         self.done: dict[str, Outcome] = {}  # once per session: needs= and the tests share it
         self._nested = 0.0  # seconds spent in snippets run from inside the current one
+        self._laptop = None  # the reader's computer, for `login` snippets (laptop.py)
+        self._facts: dict | None = None  # the facts as the test world has them (test_facts)
+        self._mirror_log: Path | None = None  # the test cluster's pip mirror's request log
+
+    def close(self) -> None:
+        """Remove what the session made outside its working directories (the laptop's home)."""
+        if self._laptop is not None:
+            self._laptop.close()
+            self._laptop = None
+
+    def test_facts(self) -> dict:
+        """cluster.yml's facts, with the values the test cluster replaces (the pip mirror's
+        URL: hpcdocs.testcluster.mirror) where the snippets run on it; pages show cluster.yml's."""
+        if self._facts is None:
+            self._facts = copy.deepcopy(facts.load())
+            state = self.cluster.env.get("TESTCLUSTER_DIR")
+            if getattr(self.cluster, "is_test_cluster", True) and state:
+                from hpcdocs.testcluster import mirror
+                from hpcdocs.testcluster.plan import make_plan
+
+                plan = make_plan(Path(state))
+                # Even where the mirror is not running: pip then fails at once (connection
+                # refused), never trying the real site's mirror from the test machine.
+                for key, value in mirror.overrides(plan).items():
+                    *path, last = key.split(".")
+                    node = self._facts
+                    for part in path:
+                        node = node[part]
+                    node[last] = value
+                self._mirror_log = mirror.log_file(plan)
+        return self._facts
+
+    def render(self, snip: Snippet) -> str:
+        return facts.render(snip.text, source=snip.source, facts=self.test_facts())
+
+    def laptop(self):
+        """The throwaway home of the `login` snippets; None where no test login node runs."""
+        if self._laptop is None:
+            from hpcdocs.snippets.laptop import Laptop
+            from hpcdocs.testcluster import login
+            from hpcdocs.testcluster.plan import make_plan
+
+            state = self.cluster.env.get("TESTCLUSTER_DIR")
+            if not getattr(self.cluster, "is_test_cluster", True) or not state:
+                return None
+            plan = make_plan(Path(state))
+            if login.running(plan) is None:
+                raise SnippetError(
+                    f"the test cluster's login node (sshd, {login.address(plan)}:{login.port(plan)}) "
+                    f"is not running; `scripts/testcluster up` starts it (log: "
+                    f"{login.log_file(plan)})"
+                )
+            self._laptop = Laptop(plan)
+            atexit.register(self.close)
+        return self._laptop
 
     # -- the entry point ------------------------------------------------------------------
 
@@ -109,6 +167,13 @@ class Runner:
             return Outcome("skipped", tier, f"run={run}: {snip.header.why}")
         if snip.header.gpu and not self.gpu[0]:
             return Outcome("skipped", tier, self.gpu[1])
+        if snip.header.login:
+            try:
+                if self.laptop() is None:
+                    return Outcome("skipped", tier, "login: runs on the reader's computer "
+                                   "against the test cluster's login node; not on this cluster")  # fmt: skip
+            except SnippetError as exc:
+                return Outcome("failed", tier, str(exc), details=[str(exc)])
         for need in snip.header.needs:
             got = self.run(self.catalog[need])
             if got.outcome != "passed" and self.catalog[need].run not in ("static", "none"):
@@ -143,8 +208,8 @@ class Runner:
                 return Outcome(
                     wanted,
                     snip.tier,
-                    f"run by with= of {'; '.join(hits)}",
-                    details=[f"run by with= of {'; '.join(hits)}"],
+                    f"run by with=/home= of {'; '.join(hits)}",
+                    details=[f"run by with=/home= of {'; '.join(hits)}"],
                 )
         reasons = "; ".join(f"{user}: {got.reason}" for user, got in results.items())
         return Outcome("skipped", snip.tier, reasons)
@@ -160,7 +225,7 @@ class Runner:
                 shutil.rmtree(old, ignore_errors=True)
         workdir = Path(tempfile.mkdtemp(prefix=f"{slug}.", dir=self.workroot))
         workdir.chmod(0o755)
-        text = snip.rendered()
+        text = self.render(snip)
         if snip.kind == "console":
             text = console.script(text)
         (workdir / snip.name).write_text(text, encoding="utf-8")
@@ -172,7 +237,7 @@ class Runner:
                 raise SnippetError(
                     f"{snip.source}: with={entry}: a file named {name} is there already"
                 )
-            target.write_text(other.rendered(), encoding="utf-8")
+            target.write_text(self.render(other), encoding="utf-8")
             if os.access(other.file, os.X_OK):
                 target.chmod(0o755)
         return workdir
@@ -184,18 +249,68 @@ class Runner:
 
     def _login(self, snip: Snippet, workdir: Path, outcome: Outcome) -> None:
         name, header = snip.name, snip.header
-        args = [facts.render(arg, source=snip.source) for arg in header.args]
+        known = self.test_facts()
+        args = [facts.render(arg, source=snip.source, facts=known) for arg in header.args]
+        conda_env = (
+            facts.render(header.env, source=snip.source, facts=known) if header.env else None
+        )
         if snip.run == "bash":
             argv = ["bash", name, *args]
+        elif snip.run == "console" and conda_env:  # typed in an active conda env
+            argv = ["bash", "-c", f"{activate(conda_env)} && exec bash -e {shlex.quote(name)}"]
         elif snip.run == "console":
             argv = ["bash", "-e", name]
         else:
-            env = facts.render(header.env, source=snip.source) if header.env else None
-            argv = ["bash", "-c", python_command(name, env, args)]
-        outcome.command = f"cd {workdir} && " + (
-            argv[2] if snip.run == "python" else shlex.join(argv)
+            argv = ["bash", "-c", python_command(name, conda_env, args)]
+        outcome.command = f"cd {workdir} && " + (argv[2] if argv[1] == "-c" else shlex.join(argv))
+        env = self._env()
+        if header.prepare:
+            prepare = f"{activate(conda_env)} && {header.prepare}" if conda_env else header.prepare
+            done = self._sh(["bash", "-ec", prepare], cwd=workdir, env=env)
+            if done.returncode:
+                raise SnippetError(
+                    f"{snip.source}: prepare= failed (exit {done.returncode}): "
+                    f"{last_line(done.stdout + done.stderr)}"
+                )
+        laptop = self.laptop() if header.login else None
+        if laptop is not None:
+            for path, relpath in header.home:
+                laptop.install(relpath, self.render(self.catalog[path]))
+            argv, env = laptop.wrap(argv), laptop.env(env)
+            outcome.command += f"  (on the reader's computer: HOME={laptop.home})"
+            log_from, remote_before = laptop.log_size(), laptop.remote_files()
+        fresh = None
+        if header.fresh_home:
+            # HOME only: a mount over ~ would hide what this machine keeps there (pyenv's
+            # Pythons, which the conda stand-in's envs link to); OpenSSH, which ignores
+            # HOME, is for `login` snippets (laptop.py).
+            fresh = Path(tempfile.mkdtemp(prefix="hpcdocs-home."))
+            # The conda stand-in's user config is $CONDARC (real conda's is ~/.condarc).
+            env = dict(env, HOME=str(fresh), CONDARC=str(fresh / ".condarc"))
+            outcome.command = outcome.command.replace(
+                " && ", f" && HOME={fresh} CONDARC={fresh / '.condarc'} ", 1
+            )
+        mirror_from = file_size(self._mirror_log)
+        status, output, timed_out = run_captured(
+            argv, workdir, env, header.timeout, input=header.input
         )
-        status, output, timed_out = run_captured(argv, workdir, self._env(), header.timeout)
+        if self._mirror_log and file_size(self._mirror_log) > mirror_from:
+            output += "\n" + section("pip mirror's log", read_from(self._mirror_log, mirror_from))
+            output += "\n"
+        if fresh is not None:
+            made = "\n".join(f"~/{p.relative_to(fresh)}" for p in sorted(fresh.rglob("*"))
+                             if p.is_file())  # fmt: skip
+            output += "\n" + section("files in the throwaway home", made) + "\n"
+            shutil.rmtree(fresh, ignore_errors=True)
+        if laptop is not None:
+            stopped = laptop.stop_leftovers()
+            if stopped:
+                outcome.details.append(f"left running on the reader's computer, stopped: {stopped}")
+            # The login node's record (Accepted publickey for alice ...): expect= may match it.
+            output += "\n" + section("login node's sshd log", laptop.log_since(log_from))
+            made = laptop.files(workdir, remote_before)
+            output += "\n" + section("files made or changed (./ here, ~/ on the login node)", made)
+            output += "\n"
         leftover = self._jobs_from(workdir)
         if leftover:
             self._sh(["scancel", *leftover])
@@ -206,7 +321,7 @@ class Runner:
             )
         if status != header.exit:
             raise SnippetError(f"{snip.source}: exit status {status}, expected {header.exit}")
-        check_patterns(snip, output)
+        check_patterns(snip, output, known)
         if leftover:
             outcome.details.append(f"jobs still queued at the end, cancelled: {' '.join(leftover)}")
 
@@ -278,7 +393,7 @@ class Runner:
             )
         if header.step_cpus_per_task:
             check_step_cpus(snip, jobid, self._steps(jobid))
-        check_patterns(snip, job_output(workdir, inputs))
+        check_patterns(snip, job_output(workdir, inputs), self.test_facts())
 
     def _states(self, jobid: str) -> dict[str, str]:
         """Final state of each job (and array task) from sacct, waiting out slurmdbd's lag."""
@@ -328,21 +443,27 @@ def python_command(name: str, env: str | None, args: list[str]) -> str:
     run = shlex.join(["python", name, *args])
     if env is None:  # the login node's python (python3 where `python` is missing)
         return f"if command -v python >/dev/null; then {run}; else {shlex.join(['python3', name, *args])}; fi"
+    return f"{activate(env)} && {run}"
+
+
+def activate(env: str) -> str:
+    """The bash line that activates the conda env `env`."""
     module = shlex.quote(str(facts.get("modules.conda")))
-    return (
-        f'module load {module} && eval "$(conda shell.bash hook)" && '
-        f"conda activate {shlex.quote(env)} && {run}"
-    )
+    return f'module load {module} && eval "$(conda shell.bash hook)" && conda activate {shlex.quote(env)}'
 
 
-def run_captured(argv: list[str], cwd: Path, env: dict, timeout: int) -> tuple[int, str, bool]:
-    """(exit status, stdout and stderr interleaved, timed out) of a command; on a
-    timeout the command and everything it started are killed."""
+def run_captured(
+    argv: list[str], cwd: Path, env: dict, timeout: int, input: str | None = None
+) -> tuple[int, str, bool]:
+    """(exit status, stdout and stderr interleaved, timed out) of a command, with
+    input on its stdin (else none); on a timeout the command and everything it
+    started are killed."""
+    stdin = subprocess.DEVNULL if input is None else subprocess.PIPE
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT, stdin=stdin,
                             start_new_session=True)  # fmt: skip
     try:
-        out, _ = proc.communicate(timeout=timeout)
+        out, _ = proc.communicate(None if input is None else input.encode(), timeout=timeout)
         timed_out = False
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -367,21 +488,21 @@ def job_output(workdir: Path, inputs: set[str], headers: bool = False) -> str:
     return "".join(t if t.endswith("\n") or not t else t + "\n" for t in texts)
 
 
-def render_pattern(pattern: str, snip: Snippet) -> str:
+def render_pattern(pattern: str, snip: Snippet, known: dict | None = None) -> str:
     """A header regex with each `{{ cluster.KEY }}` replaced by its value, taken literally."""
 
     def value(match: re.Match) -> str:
-        return re.escape(facts.render(match.group(0), source=snip.source))
+        return re.escape(facts.render(match.group(0), source=snip.source, facts=known))
 
     return facts.PLACEHOLDER.sub(value, pattern)
 
 
-def check_patterns(snip: Snippet, output: str) -> None:
+def check_patterns(snip: Snippet, output: str, known: dict | None = None) -> None:
     for pattern in snip.header.expect:
-        if not re.search(render_pattern(pattern, snip), output, re.MULTILINE):
+        if not re.search(render_pattern(pattern, snip, known), output, re.MULTILINE):
             raise SnippetError(f"{snip.source}: expect={pattern!r} not found in the output")
     for pattern in snip.header.reject:
-        found = re.search(render_pattern(pattern, snip), output, re.MULTILINE)
+        found = re.search(render_pattern(pattern, snip, known), output, re.MULTILINE)
         if found:
             raise SnippetError(
                 f"{snip.source}: reject={pattern!r} found in the output: {found.group(0)!r}"

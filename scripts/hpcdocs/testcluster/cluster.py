@@ -14,7 +14,7 @@ import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from hpcdocs.testcluster import hosts, procs, render
+from hpcdocs.testcluster import hosts, login, mirror, procs, render
 from hpcdocs.testcluster import plan as plan_mod
 from hpcdocs.testcluster.plan import Plan
 
@@ -30,6 +30,9 @@ PACKAGES = {
     "/usr/lib/x86_64-linux-gnu/modulecmd.tcl": "environment-modules",
     "/usr/bin/gcc": "gcc",  # builds the bind() shim
     "/usr/include/dlfcn.h": "libc6-dev",
+    "/usr/sbin/sshd": "openssh-server",  # the login node (login.py)
+    "/usr/bin/ssh": "openssh-client",
+    "/usr/bin/rsync": "rsync",
 }
 SLURM_DAEMONS = ("slurmctld", "slurmd", "slurmdbd")
 START_TIMEOUT = 60.0  # seconds a daemon may take to answer (MariaDB's first start)
@@ -320,14 +323,26 @@ def up(plan: Plan) -> float:
             log("configuration changed: scontrol reconfigure")
             subprocess.run(["scontrol", "reconfigure"], env=slurm_env(plan), check=True, timeout=60)
         build_shim(plan)
-        hosts.add(plan.state, [(n.addr, n.name) for n in plan.nodes])
+        hosts.add(
+            plan.state,
+            [(n.addr, n.name) for n in plan.nodes] + [(login.address(plan), login.host(plan))],
+        )
         make_devices(plan)
         s = Starter(plan)
         try:
             _start_missing(plan, s, have)
+            login.start(plan, s)
+            mirror.start(plan, s)
             _wait_nodes(plan, s)
             trace("all nodes idle")
-        except (UpError, subprocess.CalledProcessError, OSError, KeyboardInterrupt) as exc:
+        except (
+            UpError,
+            login.LoginError,
+            mirror.MirrorError,
+            subprocess.CalledProcessError,
+            OSError,
+            KeyboardInterrupt,
+        ) as exc:
             # Stop what this run started; leave what was already running.
             trace(f"failed: stopping {len(s.started)} daemons")
             s.stop_all()
@@ -626,6 +641,10 @@ def status(plan: Plan) -> tuple[bool, str]:
         p = have.get(name)
         lines.append(f"  {name:14} {'running, pid ' + str(p.pid) if p else 'NOT RUNNING'}")
     ok = all(name in have for name in wanted)
+    for part in (login, mirror):
+        part_ok, line = part.status_line(plan)
+        lines.append(line)
+        ok = ok and part_ok
     if "slurmctld" in have:
         states = node_states(plan)
         lines.append("nodes: " + ", ".join(f"{n} {st}" for n, st in sorted(states.items())))

@@ -23,6 +23,8 @@ def make_facts(directory: Path, tag: str, subnet: str) -> Path:
     """Write a copy of cluster.yml for a scratch cluster; return its path."""
     data = dict(facts.load())
     data["name"] = f"{tag}{data['name']}"
+    if data.get("login_host"):  # its own login node's name (tlogin.hpc.example.edu)
+        data["login_host"] = f"{tag}{data['login_host']}"
     parts = {}
     for role, spec in data["partitions"].items():
         spec = dict(spec)
