@@ -11,7 +11,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONUNBUFFERED := 1
 
 .PHONY: help serve build test setup setup-docs setup-test setup-system lint \
-        bench-cluster cluster-up cluster-down report outdated notebooks clean
+        links bench-cluster cluster-up cluster-down report outdated notebooks clean
 
 help:
 	@echo "make serve          set up, then serve the site on http://$(HOST):$(PORT)/ (live reload)"
@@ -19,6 +19,7 @@ help:
 	@echo "make build          strict build into site/"
 	@echo "make lint           pre-commit checks only (ruff, shellcheck, codespell, whitespace)"
 	@echo "make report         snippet counts per page and tier (after make test)"
+	@echo "make links          external links per page (offline); make links ONLINE=1 fetches each"
 	@echo "make outdated       pages whose translation is older than their source"
 	@echo "make notebooks      rerun the notebook tutorials on the test cluster, store changed outputs"
 	@echo "make bench-cluster  test-cluster timings"
@@ -66,6 +67,9 @@ lint: setup-test
 
 report: setup-test
 	scripts/snippets report
+
+links: setup-docs
+	scripts/check-links $(if $(ONLINE),--online)
 
 outdated: setup-docs
 	$(BIN)/python scripts/i18n-outdated
