@@ -156,6 +156,19 @@ def check_online(url: str, timeout: float) -> str:
     return last
 
 
+def _one_report_link(found: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Every page's "report a problem" link (scripts/hooks/report_problem.py) as one entry:
+    the issues page itself, with every page that links to a new issue there."""
+    from hpcdocs import facts
+
+    issues = facts.get("site.issues_url").rstrip("/")
+    pages_with = sorted({p for u, w in found.items() if u.startswith(issues + "/new?") for p in w})
+    kept = {u: w for u, w in found.items() if not u.startswith(issues + "/new?")}
+    if pages_with:
+        kept[issues] = sorted(set(kept.get(issues, [])) | set(pages_with))
+    return dict(sorted(kept.items()))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="scripts/check-links",
@@ -181,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
             cwd=ROOT,
             check=True,
         )
-    found = external(site)
+    found = _one_report_link(external(site))
     results = {}
     if args.online:
         with ThreadPoolExecutor(max_workers=8) as pool:
