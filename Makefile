@@ -11,7 +11,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONUNBUFFERED := 1
 
 .PHONY: help serve build test setup setup-docs setup-test setup-system lint \
-        links bench-cluster cluster-up cluster-down report outdated notebooks clean
+        links bench-site bench-cluster cluster-up cluster-down report outdated notebooks clean
 
 help:
 	@echo "make serve          set up, then serve the site on http://$(HOST):$(PORT)/ (live reload)"
@@ -23,6 +23,7 @@ help:
 	@echo "make outdated       pages whose translation is older than their source"
 	@echo "make notebooks      rerun the notebook tutorials on the test cluster, store changed outputs"
 	@echo "make bench-cluster  test-cluster timings"
+	@echo "make bench-site     weight of every page (raw, gzipped, requests) in chromium"
 	@echo "make cluster-up / cluster-down   start / stop the test cluster by hand"
 
 # --- set-up -----------------------------------------------------------------
@@ -76,6 +77,9 @@ outdated: setup-docs
 
 notebooks: setup-test
 	scripts/regen-notebooks
+
+bench-site: setup-test
+	scripts/bench-site
 
 bench-cluster: setup-test
 	scripts/bench-cluster

@@ -43,6 +43,8 @@ def _temp_project(tmp: Path, pages: dict[str, str], nav: list, snippets: dict[st
     config["site_dir"] = str(tmp / "site")
     config["hooks"] = [str(ROOT / h) for h in config["hooks"]]
     config["watch"] = []
+    if "custom_dir" in config["theme"]:
+        config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
     config["nav"] = nav
     for ext in config["markdown_extensions"]:
         if isinstance(ext, dict) and "pymdownx.snippets" in ext:
