@@ -41,6 +41,63 @@
     waiting.push(function () { send.apply(xhr, args); });
   };
 
+  /* Chinese queries, cut into the words the index has.
+   *
+   * The index is cut into words by jieba when the site is built; the reader's
+   * query is not. Material cuts a run of Chinese characters by trying, at each
+   * place, the longest word of the index that starts there, and adds the
+   * shorter pieces where words overlap: 作业数组 became the terms 作 and 业数组,
+   * and a hit with both 作业 and 数组 was shown as missing 作. Here the query is
+   * cut into the fewest words of the index before Material sees it (作业 数组),
+   * so each term is a word that jieba made and a hit with every word shows no
+   * missing line. The words are those of the index Material is given.
+   */
+  var HAN = /\p{sc=Han}+/gu;
+  var words = null;
+  var longest = 1;
+
+  function learn(docs) {
+    words = new Set();
+    docs.forEach(function (doc) {
+      [doc.title, doc.text].forEach(function (text) {
+        (String(text || "").match(HAN) || []).forEach(function (word) {
+          words.add(word);
+          if (word.length > longest) longest = word.length;
+        });
+      });
+    });
+  }
+
+  /* The fewest words of the index that make up run; a character no word has stands alone. */
+  function segment(run) {
+    var best = [{ cost: 0, from: 0 }];
+    for (var end = 1; end <= run.length; end++) {
+      best[end] = { cost: best[end - 1].cost + 2, from: end - 1 };
+      for (var start = Math.max(0, end - longest); start < end - 1; start++) {
+        var cost = best[start].cost + 1;
+        if (cost < best[end].cost && words.has(run.slice(start, end))) {
+          best[end] = { cost: cost, from: start };
+        }
+      }
+      if (words.has(run[end - 1]) && best[end - 1].cost + 1 < best[end].cost) {
+        best[end] = { cost: best[end - 1].cost + 1, from: end - 1 };
+      }
+    }
+    var parts = [];
+    for (var at = run.length; at > 0; at = best[at].from) parts.unshift(run.slice(best[at].from, at));
+    return parts;
+  }
+
+  function segmentQueries(message) {
+    if (message && message.type === 0 && message.data && message.data.docs) learn(message.data.docs);
+    if (message && message.type === 2 && typeof message.data === "string" && words) {
+      var query = message.data.replace(HAN, function (run) { return segment(run).join(" "); });
+      return { type: 2, data: query };
+    }
+    return message;
+  }
+  window.hpcSegment = function (run) { return words ? segment(run) : null; };
+
   var RealWorker = window.Worker;
   if (RealWorker) {
     /* Stands in for the search worker until Material first posts to it. */
@@ -70,7 +127,7 @@
         return this.real;
       }
       postMessage(message, transfer) {
-        this.start().postMessage(message, transfer);
+        this.start().postMessage(segmentQueries(message), transfer);
       }
       terminate() {
         if (this.real) this.real.terminate();
