@@ -11,7 +11,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONUNBUFFERED := 1
 
 .PHONY: help serve build test setup setup-docs setup-test setup-system lint \
-        bench-cluster cluster-up cluster-down report outdated notebooks clean
+        links bench-site bench-cluster cluster-up cluster-down report outdated notebooks clean
 
 help:
 	@echo "make serve          set up, then serve the site on http://$(HOST):$(PORT)/ (live reload)"
@@ -19,9 +19,11 @@ help:
 	@echo "make build          strict build into site/"
 	@echo "make lint           pre-commit checks only (ruff, shellcheck, codespell, whitespace)"
 	@echo "make report         snippet counts per page and tier (after make test)"
+	@echo "make links          external links per page (offline); make links ONLINE=1 fetches each"
 	@echo "make outdated       pages whose translation is older than their source"
 	@echo "make notebooks      rerun the notebook tutorials on the test cluster, store changed outputs"
 	@echo "make bench-cluster  test-cluster timings"
+	@echo "make bench-site     weight of every page (raw, gzipped, requests) in chromium"
 	@echo "make cluster-up / cluster-down   start / stop the test cluster by hand"
 
 # --- set-up -----------------------------------------------------------------
@@ -67,11 +69,17 @@ lint: setup-test
 report: setup-test
 	scripts/snippets report
 
+links: setup-docs
+	scripts/check-links $(if $(ONLINE),--online)
+
 outdated: setup-docs
 	$(BIN)/python scripts/i18n-outdated
 
 notebooks: setup-test
 	scripts/regen-notebooks
+
+bench-site: setup-test
+	scripts/bench-site
 
 bench-cluster: setup-test
 	scripts/bench-cluster

@@ -4,7 +4,16 @@ mkdocs-static-i18n rebuilds the file list after every other plugin (priority -10
 plain File objects, and a plain File that ends in .ipynb is an asset: the page would be
 the raw JSON (ultrabug/mkdocs-static-i18n#198). This hook runs after it and wraps the
 notebooks the way mkdocs-jupyter does.
+
+It also gives a notebook's headings the ids its table of contents links to.
+mkdocs-jupyter makes the contents with Markdown's toc extension (a Chinese
+heading becomes `_1`, a second "GPU" heading `gpu_1`) but the headings with
+nbconvert's ids (empty for a Chinese heading, "gpu" twice), so those contents
+links went nowhere (found by scripts/hooks/links.py).
 """
+
+import html
+import re
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
@@ -28,3 +37,37 @@ def on_files(files: Files, config) -> Files:
             files.remove(file)
             files.append(page)
     return files
+
+
+HEADING = re.compile(r'<h([1-6]) id="([^"]*)"(.*?)</h\1>', re.DOTALL)
+
+
+def _anchors(items) -> list[str]:
+    found = []
+    for item in items:
+        found.append(item.id)
+        found += _anchors(item.children)
+    return found
+
+
+def on_page_content(content, page, config, files, **kwargs):
+    if not isinstance(page.file, NotebookFile):
+        return content
+    headings = HEADING.findall(content)
+    wanted = _anchors(page.toc)
+    anchors = iter(wanted)
+    if len(headings) != len(wanted):
+        raise ValueError(
+            f"docs/{page.file.src_uri}: {len(headings)} headings in the notebook's HTML but "
+            f"{len(wanted)} in its table of contents; notebooks.py cannot match their ids"
+        )
+
+    def renamed(match):
+        new = html.escape(next(anchors), quote=True)
+        old = html.escape(match.group(2), quote=True)
+        inner = match.group(3).replace(
+            f'class="anchor-link" href="#{old}"', f'class="anchor-link" href="#{new}"'
+        )
+        return f'<h{match.group(1)} id="{new}"{inner}</h{match.group(1)}>'
+
+    return HEADING.sub(renamed, content)

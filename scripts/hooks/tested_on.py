@@ -60,4 +60,5 @@ def on_page_markdown(markdown, page, config, **kwargs):
             when_where=f"{where} on {report['date']}",
             counts="，".join(parts) if lang == "zh" else ", ".join(parts),
         )
+    page.meta["tested_on"] = body  # for the "report a problem" link (report_problem.py)
     return f'{markdown}\n\n!!! info "{words["title"]}"\n\n    {body}\n'

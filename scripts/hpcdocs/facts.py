@@ -43,6 +43,7 @@ LSF = {
     "reserve_per_task": (bool, True),
     "job_memlimit": (bool, True),
 }
+SITE = {"issues_url": (str, True)}
 LSF_UNITS = ("KB", "MB", "GB", "TB", "PB", "EB", "ZB")
 
 
@@ -134,7 +135,7 @@ def _typed(section: dict, schema: dict, where: str) -> list[str]:
 
 
 def problems(facts: dict | None = None) -> list[str]:
-    """What is wrong with the typed sections (storage, lsf) of the facts; [] if nothing."""
+    """What is wrong with the typed sections (storage, lsf, site) of the facts; [] if nothing."""
     facts = load() if facts is None else facts
     found = []
     storage = facts.get("storage")
@@ -154,6 +155,16 @@ def problems(facts: dict | None = None) -> list[str]:
         unit = facts["lsf"].get("unit_for_limits") if isinstance(facts["lsf"], dict) else None
         if isinstance(unit, str) and unit.upper() not in LSF_UNITS:
             found.append(f"lsf.unit_for_limits: {unit!r} is not one of {', '.join(LSF_UNITS)}")
+    if "site" not in facts:
+        found.append("site: missing (site.issues_url: where readers report a problem)")
+    else:
+        found += _typed(facts["site"], SITE, "site")
+        url = facts["site"].get("issues_url") if isinstance(facts["site"], dict) else None
+        if isinstance(url, str) and not re.fullmatch(r"https://[^\s?#]+/issues/?", url):
+            found.append(
+                f"site.issues_url: {url!r} must be the https address of the repository's "
+                "issues, ending in /issues, without ?query or #fragment"
+            )
     return found
 
 

@@ -1,66 +1,41 @@
 """The built site in a real browser: Debian's chromium driven by Playwright.
 
 Playwright never downloads a browser here: it launches /usr/bin/chromium.
-Screenshots are kept in build/screenshots/ as test artefacts, and the bytes the
-home page transfers are written to build/metrics.json.
+Screenshots are kept in build/screenshots/ as test artefacts, and the weight of
+the home pages (hpcdocs.sitebench, as scripts/bench-site) goes to build/metrics.json.
 """
 
 from __future__ import annotations
 
-import functools
-import gzip
-import http.server
-import json
-import threading
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from hpcdocs import ROOT
+from hpcdocs import ROOT, sitebench
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = ROOT / "build" / "screenshots"
-METRICS = ROOT / "build" / "metrics.json"
-# Chromium's own background traffic is turned off by these flags; anything
-# left that leaves 127.0.0.1 comes from the page, and fails the test.
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
 def server(built_site):
     if built_site["proc"].returncode != 0:
         pytest.fail("the site did not build: see test_strict_build_has_no_warning")
-    handler = functools.partial(_Quiet, directory=str(built_site["dir"]))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with sitebench.serve(built_site["dir"]) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
+    if not sitebench.CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (scripts/setup-system installs it)")
     with playwright_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        b = pw.chromium.launch(
+            executable_path=str(sitebench.CHROMIUM), args=sitebench.ARGS, headless=True
+        )
         yield b
         b.close()
 
@@ -114,34 +89,34 @@ def test_home_page_loads(watched, server, path, lang, title):
     shot(page, f"home-{lang}")
 
 
-def test_home_page_weight(watched, server, built_site):
+@pytest.mark.parametrize("path", sitebench.HOME_PAGES)
+def test_home_page_weight_is_within_budget(browser, server, built_site, path):
+    """Issue 19's budget, in a browser with an empty cache; figures in build/metrics.json."""
+    row = sitebench.measure(browser, server, built_site["dir"], path)
+    sitebench.save([row])
+    print(f"{path}: {row['raw']} bytes raw, {row['gzip']} gzipped, {row['requests']} requests")
+    assert row["raw"] > 100_000  # the page and its assets were really measured
+    assert not row["foreign"], row["foreign"]
+    assert not sitebench.over_budget(row), (sitebench.over_budget(row), row["files"])
+
+
+@pytest.mark.parametrize(("path", "words"), [("/", "提交作业"), ("/en/", "submit a job")])
+def test_search_loads_only_when_used(watched, server, path, words):
+    """No index, no worker before the reader uses search (lazy-search.js); results after."""
     page = watched.page
-    page.goto(server + "/", wait_until="networkidle")
-    total = page.evaluate(
-        """() => performance.getEntriesByType('navigation').concat(
-                 performance.getEntriesByType('resource'))
-               .reduce((n, e) => n + (e.transferSize || e.encodedBodySize || 0), 0)"""
-    )
-    count = page.evaluate("() => performance.getEntriesByType('resource').length + 1")
-    # The test server sends files as they are; a real one (GitHub Pages, nginx)
-    # gzips text. The same files gzipped, for the figure a reader gets.
-    urls = page.evaluate(
-        """() => [location.href].concat(
-                 performance.getEntriesByType('resource').map(e => e.name))"""
-    )
-    gzipped = 0
-    for url in urls:
-        path = urlparse(url).path
-        file = built_site["dir"] / path.lstrip("/")
-        file = file / "index.html" if file.is_dir() else file
-        if file.is_file():
-            gzipped += len(gzip.compress(file.read_bytes(), 6))
-    METRICS.parent.mkdir(parents=True, exist_ok=True)
-    data = json.loads(METRICS.read_text()) if METRICS.exists() else {}
-    data["home_page"] = {"bytes": total, "gzip_bytes": gzipped, "requests": count}
-    METRICS.write_text(json.dumps(data, indent=1))
-    print(f"home page: {total} bytes in {count} requests ({gzipped} bytes gzipped)")
-    assert total > 10_000  # the page and its assets were really measured
+    page.goto(server + path, wait_until="networkidle")
+    page.wait_for_timeout(500)
+    searchy = [
+        u for u in watched.requests if "search_index" in u or "/workers/" in u or "lunr" in u
+    ]
+    assert searchy == [], searchy
+    page.keyboard.press("s")  # Material's shortcut: focuses the search box
+    box = page.locator(".md-search__input")
+    box.press_sequentially(words)
+    page.locator(".md-search-result__item a").first.wait_for(timeout=15_000)
+    index = (path.lstrip("/") + "search/search_index.json").lstrip("/")
+    assert any(urlparse(u).path == "/" + index for u in watched.requests), watched.requests
+    assert any("/workers/search." in u for u in watched.requests), watched.requests
 
 
 def _first_page_with(built_dir: Path, needle: str) -> str | None:
@@ -210,3 +185,48 @@ def test_copy_button_copies_only_the_commands(watched, server, built_site):
     assert copied and not copied.startswith("$ ")
     commands = [ln[2:] for ln in text.splitlines() if ln.startswith("$ ")]
     assert copied.splitlines()[0] == commands[0]
+
+
+def _hits(page, server, words):
+    """(href, title, missing-terms line, text) of the result sections for words, best first."""
+    page.goto(server + "/", wait_until="networkidle")
+    page.keyboard.press("s")
+    page.locator(".md-search__input").press_sequentially(words)
+    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    page.wait_for_timeout(500)  # results are replaced as each character arrives
+    return page.locator(".md-search-result__item > a").evaluate_all(
+        """els => els.map(e => [e.getAttribute('href'),
+                 e.querySelector('h1, h2').innerText.replace(/\\u200b/g, ''),
+                 (e.querySelector('.md-search-result__terms') || {}).innerText || '',
+                 e.innerText])"""
+    )
+
+
+@pytest.mark.parametrize(
+    ("words", "parts", "title"),
+    [
+        ("作业数组", ["作业", "数组"], "作业数组"),
+        # NOT DONE: pytorch#ddp has 训练 yet shows 缺少: 训练 (see the notes of issue 19 item 8)
+        pytest.param(
+            "多节点训练", ["多", "节点", "训练"], "节点", marks=pytest.mark.xfail(strict=True)
+        ),
+    ],
+)
+def test_chinese_query_is_cut_into_the_index_words(watched, server, words, parts, title):
+    """作业数组 is 作业 + 数组 (as jieba cut the pages), not 作 + 业数组: no false "missing" line."""
+    page = watched.page
+    hits = _hits(page, server, words)
+    sections = [h for h in hits if "#" in h[0]]
+    assert sections, hits
+    assert title in sections[0][1], sections[:3]
+    assert sections[0][2] == "", sections[0]
+
+    # a word of the hit: what jieba cut (zero-width spaces between words in the index)
+    def has(hit, part):
+        return any(w.startswith(part) for w in re.split(r"[\s\u200b\W]+", hit[3]))
+
+    with_all = [h for h in sections if all(has(h, p) for p in parts)]
+    assert with_all, sections
+    assert [h for h in with_all if h[2]] == [], "a hit with every word shows a missing line"
+    assert page.evaluate("w => window.hpcSegment(w)", words) == parts
+    shot(page, f"search-zh-{words}")

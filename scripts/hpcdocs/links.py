@@ -1,0 +1,219 @@
+"""The links of the built site: internal ones checked, external ones listed.
+
+MkDocs' own ``validation:`` (mkdocs.yml) checks the Markdown links of pages as
+they are rendered. This reads the built HTML instead, so it also sees what
+MkDocs does not: links in notebooks (mkdocs-jupyter renders them itself), in
+raw HTML, in the theme and in what the hooks add. ``problems`` is what the
+hook scripts/hooks/links.py reports as build warnings (a broken one fails
+the strict build); ``external`` is what ``scripts/check-links`` lists, and
+checks with ``--online``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import yaml
+
+from hpcdocs import ROOT
+
+# The attributes that point somewhere, per tag.
+POINTING = {
+    "a": "href",
+    "link": "href",
+    "img": "src",
+    "script": "src",
+    "iframe": "src",
+    "source": "src",
+}
+NOT_CHECKED = ("mailto:", "tel:", "javascript:", "data:")
+EXTERNAL = re.compile(r"^(?:https?:)?//", re.I)
+
+
+@dataclass(frozen=True)
+class Link:
+    page: str  # the built page, relative to the site: "slurm/index.html"
+    tag: str
+    url: str  # as written in the page
+
+
+class _Parser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in ("id", "name") if tag == "a" else ("id",):
+            if attrs.get(name):
+                self.ids.add(attrs[name])
+        value = attrs.get(POINTING[tag]) if tag in POINTING else None
+        if value is not None:
+            self.links.append((tag, value.strip()))
+
+
+@cache
+def _parse(path: Path, mtime: float) -> _Parser:
+    parser = _Parser()
+    parser.feed(path.read_text("utf-8", errors="replace"))
+    parser.close()
+    return parser
+
+
+def parse(path: Path) -> _Parser:
+    return _parse(path, path.stat().st_mtime)
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def links(site: Path) -> list[Link]:
+    """Every link of every built page, in page order."""
+    found = []
+    for html in pages(site):
+        rel = html.relative_to(site).as_posix()
+        found += [Link(rel, tag, url) for tag, url in parse(html).links]
+    return found
+
+
+def is_external(url: str) -> bool:
+    return bool(EXTERNAL.match(url))
+
+
+def _target(site: Path, page: str, url: str) -> tuple[Path, str]:
+    """The file a relative or root-relative url of page points at, and its #fragment."""
+    parts = urlsplit(urljoin("/" + page, url))
+    path = unquote(parts.path)
+    file = site / path.lstrip("/")
+    if path.endswith("/") or file.is_dir():
+        file = file / "index.html"
+    return file, unquote(parts.fragment)
+
+
+def problems(site: Path) -> list[str]:
+    """Each broken internal link or anchor: 'page: <tag> url: what is wrong'."""
+    site = Path(site)
+    found = []
+    for link in links(site):
+        url = link.url
+        if not url or is_external(url) or url.lower().startswith(NOT_CHECKED):
+            continue
+        file, fragment = _target(site, link.page, url)
+        where = f"{link.page}: <{link.tag}> {url!r}"
+        if not file.is_file():
+            found.append(f"{where}: no such file in the site ({file.relative_to(site)})")
+        elif fragment and file.suffix == ".html" and fragment not in parse(file).ids:
+            found.append(f"{where}: {file.relative_to(site)} has no id {fragment!r}")
+    return found
+
+
+def site_url() -> str:
+    """The site's own address (mkdocs.yml site_url): its canonical links are not external."""
+    return yaml.safe_load((ROOT / "mkdocs.yml").read_text("utf-8")).get("site_url") or ""
+
+
+def external(site: Path, own: str | None = None) -> dict[str, list[str]]:
+    """Each external URL of the site and the built pages that link to it (sorted)."""
+    own = site_url() if own is None else own
+    by_url: dict[str, set[str]] = {}
+    for link in links(Path(site)):
+        if is_external(link.url) and not (own and link.url.startswith(own)):
+            by_url.setdefault(link.url, set()).add(link.page)
+    return {url: sorted(by_url[url]) for url in sorted(by_url)}
+
+
+def check_online(url: str, timeout: float) -> str:
+    """'ok 200', or what went wrong: HEAD first, GET where a server refuses HEAD."""
+    if url.startswith("//"):
+        url = "https:" + url
+    last = ""
+    for method in ("HEAD", "GET"):
+        request = urllib.request.Request(
+            url, method=method, headers={"User-Agent": "hpc-python-guide check-links"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return f"ok {response.status}"
+        except urllib.error.HTTPError as err:
+            last = f"HTTP {err.code}"
+            if err.code not in (403, 405, 501):  # refusals of HEAD; anything else is the answer
+                return last
+        except (urllib.error.URLError, TimeoutError, OSError) as err:
+            return f"unreachable: {getattr(err, 'reason', err)}"
+    return last
+
+
+def _one_report_link(found: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Every page's "report a problem" link (scripts/hooks/report_problem.py) as one entry:
+    the issues page itself, with every page that links to a new issue there."""
+    from hpcdocs import facts
+
+    issues = facts.get("site.issues_url").rstrip("/")
+    pages_with = sorted({p for u, w in found.items() if u.startswith(issues + "/new?") for p in w})
+    kept = {u: w for u, w in found.items() if not u.startswith(issues + "/new?")}
+    if pages_with:
+        kept[issues] = sorted(set(kept.get(issues, [])) | set(pages_with))
+    return dict(sorted(kept.items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="scripts/check-links",
+        description="List every external link of the built site and the pages that have it. "
+        "Internal links need no command: the strict build checks them (scripts/hooks/links.py).",
+    )
+    parser.add_argument(
+        "--site", type=Path, help="a built site (default: build the site into build/links-site)"
+    )
+    parser.add_argument(
+        "--online",
+        action="store_true",
+        help="also fetch each URL (HEAD, then GET) and exit 1 if one fails; needs the network, "
+        "so a maintainer runs it by hand, never CI",
+    )
+    parser.add_argument("--timeout", type=float, default=15.0, help="seconds per request")
+    args = parser.parse_args(argv)
+    site = args.site
+    if site is None:
+        site = ROOT / "build" / "links-site"
+        subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site)],
+            cwd=ROOT,
+            check=True,
+        )
+    found = _one_report_link(external(site))
+    results = {}
+    if args.online:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            answers = pool.map(lambda u: check_online(u, args.timeout), found)
+            results = dict(zip(found, answers, strict=True))
+    bad = 0
+    for url, where in found.items():
+        status = results.get(url)
+        if status is not None and not status.startswith("ok"):
+            bad += 1
+        print(url if status is None else f"{status:<12} {url}")
+        for page in where:
+            print(f"    {page}")
+    summary = f"{len(found)} external URLs on {len({p for w in found.values() for p in w})} pages"
+    if args.online:
+        summary += f", {bad} failed"
+    print(summary, file=sys.stderr)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
