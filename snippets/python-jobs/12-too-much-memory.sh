@@ -1,5 +1,6 @@
 #!/bin/bash
-# test: run=static why="the test cluster does not enforce memory limits (its nodes share one machine without cgroups), so this job would not be killed there"
+# test: run=sbatch needs=conda/02-create.console state=OUT_OF_MEMORY reject="^Allocated"
+# test: expect="Killed +python -u -c" expect="^slurmstepd\S*: error: Detected [0-9]+ oom-kill event\(s\) in StepId=[0-9]+\.batch\." timeout=120
 #SBATCH --job-name=too-big
 #SBATCH --partition={{ cluster.partitions.cpu.name }}
 #SBATCH --ntasks=1

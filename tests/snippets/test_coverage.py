@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hpcdocs.snippets import Catalog
 
@@ -73,4 +75,51 @@ def test_every_snippet_is_executed_or_says_why_not():
             problems.append(snip.error)
         elif not snip.executed and not snip.header.why:
             problems.append(f"{snip.source}: never run by a test and its header gives no why=")
+    assert not problems, "\n".join(problems)
+
+
+CPUS_PER_TASK = re.compile(r"^#SBATCH\s+(?:--cpus-per-task[= ]|-c\s*)(\d+)\b", re.M)
+SRUN = re.compile(r"^[^#\n]*(?<![\w-])srun\s", re.M)
+
+
+def srun_cpus_problem(snip) -> str | None:
+    """A job script that asks for N > 1 CPUs per task and starts srun steps must have its
+    steps checked (step-cpus-per-task=N): Slurm 22.05 and 23.02 srun does not take
+    --cpus-per-task from the job, and the test cluster binds no CPUs that a task could see."""
+    if snip.error or snip.header.run != "sbatch":
+        return None
+    text = snip.text
+    asked, srun = CPUS_PER_TASK.search(text), SRUN.search(text)
+    if not asked or not srun or int(asked.group(1)) < 2:
+        return None
+    if snip.header.step_cpus_per_task == int(asked.group(1)):
+        return None
+    line = text.count("\n", 0, srun.start()) + 1
+    return (
+        f"{snip.source}:{line}: starts srun in a job with --cpus-per-task={asked.group(1)}, "
+        f"but its header lacks step-cpus-per-task={asked.group(1)} (snippets/README.md)"
+    )
+
+
+def test_srun_cpus_problem_names_the_script_and_line(tmp_path):
+    text = (
+        "#!/bin/bash\n# test: run=sbatch\n#SBATCH --cpus-per-task=4\n# srun in a comment\nsrun x\n"
+    )
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "01-job.sh").write_text(text, encoding="utf-8")
+    snip = Catalog.load(tmp_path, tmp_path / "docs").by_path["a/01-job.sh"]
+    assert srun_cpus_problem(snip) == (
+        "snippets/a/01-job.sh:5: starts srun in a job with --cpus-per-task=4, "
+        "but its header lacks step-cpus-per-task=4 (snippets/README.md)"
+    )
+    (tmp_path / "a" / "01-job.sh").write_text(
+        text.replace("run=sbatch", "run=sbatch step-cpus-per-task=4"), encoding="utf-8"
+    )
+    assert (
+        srun_cpus_problem(Catalog.load(tmp_path, tmp_path / "docs").by_path["a/01-job.sh"]) is None
+    )
+
+
+def test_every_multithreaded_srun_job_checks_its_steps_cpus():
+    problems = [p for snip in CATALOG.snippets if (p := srun_cpus_problem(snip))]
     assert not problems, "\n".join(problems)

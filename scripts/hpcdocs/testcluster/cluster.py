@@ -116,7 +116,8 @@ def write_files(plan: Plan, fresh: bool) -> str:
     changed = render.write(plan.slurm_conf, render.slurm_conf(plan))
     nodes_changed = render.write(plan.etc / "gres.conf", render.gres_conf(plan))
     nodes_changed |= _node_lines(old) != _node_lines(plan.slurm_conf.read_text())
-    render.write(plan.etc / "cgroup.conf", render.CGROUP_CONF)
+    # slurmd reads cgroup.conf when it starts: a change needs a restart.
+    nodes_changed |= render.write(plan.etc / "cgroup.conf", render.CGROUP_CONF)
     render.write(plan.etc / "plugstack.conf", "# no SPANK plugins on the test cluster\n")
     for name, where in (("task_prolog.sh", plan.etc), ("nvidia-smi", plan.node_bin)):
         render.write(where / name, (render.FILES / name).read_text(), 0o755)

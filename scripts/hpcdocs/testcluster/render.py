@@ -19,13 +19,19 @@ GPU_MEMORY_MIB = {"a100": 81920, "h100": 81559, "v100": 32768, "a40": 46068}
 
 CGROUP_CONF = """\
 # cgroup.conf of the test cluster, written by scripts/testcluster. Do not edit.
-# Only devices are constrained (see TaskPlugin in slurm.conf).
+# Devices and memory are constrained, as on most real clusters (see TaskPlugin
+# in slurm.conf); CPUs are not: the nodes' declared cores do not exist here.
 CgroupPlugin=cgroup/v1
 CgroupAutomount=no
 ConstrainDevices=yes
 ConstrainCores=no
-ConstrainRAMSpace=no
-ConstrainSwapSpace=no
+# A job may use the memory it was given (--mem, --mem-per-cpu or the partition's
+# DefMemPerCPU) and no swap on top: past that the kernel's OOM killer stops it
+# and Slurm records OUT_OF_MEMORY.
+ConstrainRAMSpace=yes
+AllowedRAMSpace=100
+ConstrainSwapSpace=yes
+AllowedSwapSpace=0
 """
 
 
