@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import gzip
 import itertools
-import json
 import re
-from urllib.parse import urlparse
 
 import pytest
 import test_browser
-from hpcdocs import ROOT, facts, jobgen
+from hpcdocs import ROOT, facts, jobgen, sitebench
 from hpcdocs.lint import lint
 from hpcdocs.snippets.header import HEADER_LINES as TEST_HEADER
-from test_browser import METRICS, Watched
 from test_browser import SHOTS as SHOTS_DIR
+from test_browser import Watched
 
 # The browser, the served site and a watched page: test_browser.py's fixtures.
 browser, server, watched = test_browser.browser, test_browser.server, test_browser.watched
@@ -494,36 +492,23 @@ def test_phone_layout_is_one_column_without_sideways_scrolling(browser, server):
     assert wide <= 0
 
 
-def test_generator_page_weight(watched, server, built_site):
-    """The page's bytes and requests, into build/metrics.json (the site benchmark)."""
-    page = watched.page
-    page.goto(server + PAGE["zh"], wait_until="networkidle")
-    page.wait_for_selector("#jobgen[data-state=ok]")
-    urls = page.evaluate(
-        "() => [location.href].concat(performance.getEntriesByType('resource').map(e => e.name))"
-    )
-    raw = gzipped = own = 0
-    for url in urls:
-        file = built_site["dir"] / urlparse(url).path.lstrip("/")
-        file = file / "index.html" if file.is_dir() else file
-        data = file.read_bytes()
-        raw += len(data)
-        gzipped += len(gzip.compress(data, 6))
-        if "jobgen" in file.name:
-            own += len(gzip.compress(data, 6))
-    data = json.loads(METRICS.read_text()) if METRICS.exists() else {}
-    data["generator_page"] = {
-        "bytes": raw,
-        "gzip_bytes": gzipped,
-        "requests": len(urls),
-        "generator_gzip_bytes": own,
-    }
-    METRICS.parent.mkdir(parents=True, exist_ok=True)
-    METRICS.write_text(json.dumps(data, indent=1))
+def jobgen_style() -> bytes:
+    return (ROOT / "docs" / "assets" / "jobgen.css").read_bytes()
+
+
+def test_generator_page_weight(browser, server, built_site):
+    """The page's bytes and requests (hpcdocs.sitebench, as `make bench-site` prints them)."""
+    row = sitebench.measure(browser, server, built_site["dir"], PAGE["zh"])
+    sitebench.save([row])
+    names = {f["path"].rsplit("/", 1)[-1] for f in row["files"]}
+    own = sum(f["gzip"] for f in row["files"] if "jobgen" in f["path"].rsplit("/", 1)[-1])
+    own += len(gzip.compress(jobgen_style(), 6))  # inline in the page
     print(
-        f"generator page: {raw} bytes, {gzipped} gzipped, {len(urls)} requests "
+        f"generator page: {row['raw']} bytes, {row['gzip']} gzipped, {row['requests']} requests "
         f"(its own module, style and facts: {own} bytes gzipped)"
     )
-    assert {"jobgen.js", "jobgen.css", "jobgen-facts.json"} <= {u.rsplit("/", 1)[-1] for u in urls}
-    # The page budget: the generator adds at most 20 KB gzipped to a page of the site.
+    assert {"jobgen.js", "jobgen-facts.json"} <= names, names
+    assert not row["foreign"], row["foreign"]
+    # The generator adds at most 20 KB gzipped, and the page keeps the site's page budget.
     assert own <= 20_000
+    assert not sitebench.over_budget(row), (sitebench.over_budget(row), row["files"])
