@@ -1,5 +1,7 @@
 #!/bin/bash
-# test: run=static why="starts one torchrun per host with blaunch, which the site's LSF compatibility layer over Slurm does not provide"
+# test: run=bsub with=templates/ddp_check.py needs=conda/09-create-torch-env.sh
+# test: expect="^rank [0-3]/4 on {{ cluster.partitions.gpu.node_prefix }}01: " expect="^rank [0-3]/4 on {{ cluster.partitions.gpu.node_prefix }}02: "
+# test: expect="^all_reduce: 10 \(expected 10\)$" reject="^rank [0-9]+/(?!4 on )" timeout=180
 #BSUB -J multi-node
 #BSUB -q {{ cluster.partitions.gpu.name }}
 #BSUB -n 8 # (1)
@@ -22,5 +24,5 @@ blaunch -z "${hosts[*]}" torchrun \
     --nproc-per-node=2 \
     --rdzv-id="$LSB_JOBID" \
     --rdzv-backend=c10d \
-    --rdzv-endpoint="${hosts[0]}:29500" \
+    --rdzv-endpoint="${hosts[0]}:$((20000 + LSB_JOBID % 10000))" \
     ddp_check.py # (3)!

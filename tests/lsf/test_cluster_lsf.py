@@ -228,7 +228,7 @@ def test_unknown_job(lsf):
 
 
 def test_help_says_what_it_is(lsf):
-    for command in ("bsub", "bjobs", "bkill", "bqueues", "bhosts", "bpeek", "bhist"):
+    for command in ("bsub", "bjobs", "bkill", "bqueues", "bhosts", "bpeek", "bhist", "blaunch"):
         r = lsf(f"{command} -h")
         assert r.returncode == 0
         assert r.stdout.startswith("LSF compatibility layer over Slurm"), command
@@ -256,3 +256,56 @@ def test_bkill_sends_a_signal_the_script_can_trap(lsf):
     assert lsf.cluster.wait_job(jid, 30) == "COMPLETED"
     out = (lsf.dir / "sig.out").read_text()
     assert "got USR1" in out and out.rstrip().endswith("end")
+
+
+BLAUNCH = r"""#!/bin/bash
+#BSUB -n 4
+#BSUB -R "span[ptile=2]"
+#BSUB -o bl.out
+read -r -a hosts <<< "$(echo "$LSB_HOSTS" | tr ' ' '\n' | uniq | tr '\n' ' ')"
+echo "hosts ${hosts[*]}"
+echo "slurm $(scontrol show hostnames "$SLURM_JOB_NODELIST" | tr '\n' ' ')"
+blaunch -n 'echo slot $(hostname) $LSB_JOBID'
+blaunch -n -z "${hosts[*]}" 'echo host $(hostname)'
+blaunch -n "${hosts[1]}" 'echo one $(hostname)'
+blaunch -n -u "$LSB_DJOB_HOSTFILE" 'echo file $(hostname)'
+blaunch -n -z "${hosts[1]} ${hosts[1]} ${hosts[0]}" 'echo twice $(hostname)'
+blaunch -n -z "${hosts[0]}" 'exit 3'
+echo "failed task: $?"
+blaunch -z nosuch hostname 2>&1
+echo "bad host: $?"
+"""
+
+
+def test_blaunch_starts_one_task_per_host_or_slot_on_the_jobs_hosts(lsf):
+    (lsf.dir / "bl.sh").write_text(BLAUNCH)
+    r = lsf(f"bsub -K -q {CPU} < bl.sh", timeout=90)
+    assert r.returncode == 0, r.stdout + r.stderr
+    jid = job_id(r.stdout)
+    out = (lsf.dir / "bl.out").read_text()
+    lines = out.splitlines()
+    hosts = next(line for line in lines if line.startswith("hosts ")).split()[1:]
+    prefix = facts.get("partitions.cpu.node_prefix")
+    assert len(hosts) == 2 and all(re.fullmatch(rf"{prefix}\d+", h) for h in hosts), out
+    # the job's own nodes, as Slurm has them in the job
+    slurm_nodes = next(line for line in lines if line.startswith("slurm ")).split()[1:]
+    assert slurm_nodes == hosts, out
+
+    def tasks(kind):
+        return sorted(line.split()[1] for line in lines if line.split()[:1] == [kind])
+
+    first, second = hosts
+    assert tasks("slot") == [first, first, second, second], out  # one per slot
+    assert all(line.endswith(f" {jid}") for line in lines if line.startswith("slot ")), out
+    assert tasks("host") == [first, second], out  # -z: one per host named
+    assert tasks("one") == [second], out
+    assert tasks("file") == [first, first, second, second], out  # LSB_DJOB_HOSTFILE
+    assert tasks("twice") == sorted([second, second, first]), out
+    assert "failed task: 3" in out, out
+    assert re.search(rf"blaunch: nosuch: not a host of job <{jid}>'s allocation", out), out
+    assert "bad host: 255" in out, out
+
+
+def test_blaunch_outside_a_job_is_refused(lsf):
+    r = lsf("blaunch hostname")
+    assert r.returncode == 255 and "not inside an LSF job" in r.stderr

@@ -2,7 +2,7 @@
 
 IBM Spectrum LSF cannot be installed here, yet the site's LSF pages must be
 proven. These modules give ``bsub``, ``bjobs``, ``bkill``, ``bqueues``,
-``bhosts``, ``bpeek`` and ``bhist`` (scripts/lsf/bin) that accept LSF 10.1's
+``bhosts``, ``bpeek``, ``bhist`` and ``blaunch`` (scripts/lsf/bin) that accept LSF 10.1's
 syntax and print its formats, and do the work with Slurm, the way Debian's
 slurm-wlm-torque wraps Slurm in PBS commands. It is never presented as LSF.
 

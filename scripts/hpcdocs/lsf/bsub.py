@@ -51,7 +51,8 @@ Supported options and what they become in Slurm:
   -w "done(ID) && ended(ID)"      --dependency (done=afterok, exit=afternotok,
                                   ended=afterany, started=after; && or ||)
   -K                              wait for the job; exit with its exit code
-  -I / -Is command                interactive (salloc + srun, -Is with a terminal)
+  -I / -Is command                interactive (salloc + srun, -Is: srun --pty, a
+                                  terminal); a command is required
   -M amount[!]                    lsf.job_memlimit: true (LSB_JOB_MEMLIMIT=Y): the
                                   job's total, --mem shared evenly over its hosts
                                   (their number must be fixed by span[]); false:
@@ -65,8 +66,9 @@ Any other bsub option, or a value outside this list, is refused with a
 message naming it: nothing is dropped silently. Without -o, LSF would mail
 the output; here it goes to Slurm's default file, slurm-<jobid>.out.
 Inside the job: LSB_JOBID, LSB_JOBNAME, LSB_QUEUE, LSB_HOSTS, LSB_MCPU_HOSTS,
-LSB_DJOB_NUMPROC, LSB_JOBINDEX (0 outside arrays), LSB_SUBCWD, and for -gpu
-CUDA_VISIBLE_DEVICES (set by Slurm).
+LSB_DJOB_HOSTFILE (one host a line, a line per slot), LSB_DJOB_NUMPROC,
+LSB_JOBINDEX (0 outside arrays), LSB_SUBCWD, and for -gpu CUDA_VISIBLE_DEVICES
+(set by Slurm); blaunch starts tasks on the job's hosts (see blaunch -h).
 """
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -103,6 +105,9 @@ def body(argv: list[str]) -> int:
     cmd_options, command = bsub_args.parse_command_line(argv)
     script = None
     options = cmd_options
+    if not command and "interactive" in cmd_options:
+        # Refused before stdin is read: at a terminal, the bsub> prompt would wait.
+        raise translate.no_command(cmd_options["interactive"][0])
     if not command:
         script = read_script()
         if not script.strip():
@@ -177,7 +182,7 @@ SRUN_EXIT = re.compile(r"srun: error: \S+: task \d+: Exited with exit code \d+")
 def interactive(plan: translate.Plan, command: list[str]) -> int:
     """-I/-Is: salloc the job's resources, srun one copy of the command in them."""
     # The command line runs in a shell, as in LSF (and as in batch jobs here).
-    inner = f'eval "$({env_command()} --name {shlex.quote(plan.name)})"\n{" ".join(command)}'
+    inner = "\n".join([*translate.job_env_lines(env_command(), plan.name), " ".join(command)])
     pty = "--pty " if plan.interactive == "Is" else ""
     env = (
         'export LSF_JOB_TASKS_PER_NODE="$SLURM_TASKS_PER_NODE"; '

@@ -2,7 +2,9 @@
 
 The job script bsub writes runs ``python -m hpcdocs.lsf.jobenv --name NAME``
 and evals its output. LSB_HOSTS lists one host name per slot,
-LSB_MCPU_HOSTS "host n host n", as LSF sets them.
+LSB_MCPU_HOSTS "host n host n", as LSF sets them; LSB_DJOB_HOSTFILE names a
+file with one host a line, one line per slot (written here, removed by the
+job script when it ends).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 import re
 import shlex
 import sys
+import tempfile
 from collections.abc import Mapping
 
 
@@ -73,6 +76,19 @@ def lsf_variables(env: Mapping[str, str], name: str) -> dict[str, str]:
     return variables
 
 
+def write_host_file(variables: Mapping[str, str]) -> str:
+    """LSB_DJOB_HOSTFILE: the job's hosts, one line per slot; its path."""
+    tmp = os.environ.get("TMPDIR", "")
+    fd, path = tempfile.mkstemp(
+        prefix=f"lsf-{variables['LSB_JOBID']}-",
+        suffix=".hostfile",
+        dir=tmp if os.path.isdir(tmp) else None,
+    )
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write("".join(f"{host}\n" for host in variables["LSB_HOSTS"].split()))
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m hpcdocs.lsf.jobenv",
@@ -81,7 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--name", required=True, help="the job's LSF name (bsub -J)")
     args = parser.parse_args(argv)
-    for key, value in lsf_variables(os.environ, args.name).items():
+    variables = lsf_variables(os.environ, args.name)
+    variables["LSB_DJOB_HOSTFILE"] = write_host_file(variables)
+    for key, value in variables.items():
         sys.stdout.write(f"export {key}={shlex.quote(value)}\n")
     sys.stdout.write("unset LSF_JOB_TASKS_PER_NODE\n")
     return 0

@@ -129,12 +129,14 @@ def plan(
             f"-{p.interactive}: an interactive job cannot be a job array. {NOT_SUBMITTED}"
         )
     if p.interactive and not command:
-        raise LsfError(
-            f"-{p.interactive}: give the command to run (bsub -{p.interactive} "
-            f"bash). {NOT_SUBMITTED}"
-        )
+        raise no_command(p.interactive)
     p.slurm += output_options(options, p.array is not None, cwd_is_dir or (lambda _: False))
     return p
+
+
+def no_command(flag: str) -> LsfError:
+    """-I/-Is without a command: LSF's interactive jobs run the command given."""
+    return LsfError(f"-{flag}: give the command to run (bsub -{flag} bash). {NOT_SUBMITTED}")
 
 
 def lsf_memory(facts: dict) -> dict:
@@ -264,7 +266,7 @@ def batch_script(p: Plan, command: list[str], script: str | None, env_command: s
     lines = [
         "#!/bin/bash",
         "# Written by bsub, the LSF compatibility layer over Slurm (site test cluster).",
-        f'eval "$({env_command} --name {shlex.quote(p.name)})"',
+        *job_env_lines(env_command, p.name),
     ]
     if p.gpu and p.gpu.mps:
         lines += mps_lines()
@@ -289,6 +291,14 @@ def batch_script(p: Plan, command: list[str], script: str | None, env_command: s
     return "\n".join(lines) + "\n"
 
 
+def job_env_lines(env_command: str, name: str) -> list[str]:
+    """LSF's job variables; the host file (LSB_DJOB_HOSTFILE) goes when the job ends."""
+    return [
+        f'eval "$({env_command} --name {shlex.quote(name)})"',
+        "trap 'rm -f \"$LSB_DJOB_HOSTFILE\"' EXIT",
+    ]
+
+
 def mps_lines() -> list[str]:
     """mps=yes: start NVIDIA's MPS daemon for the job, as LSF does, and stop it after."""
     return [
@@ -297,7 +307,7 @@ def mps_lines() -> list[str]:
         '  export CUDA_MPS_LOG_DIRECTORY="${TMPDIR:-/tmp}/mps-log-$LSB_JOBID"',
         '  mkdir -p "$CUDA_MPS_PIPE_DIRECTORY" "$CUDA_MPS_LOG_DIRECTORY"',
         "  nvidia-cuda-mps-control -d",
-        "  trap 'echo quit | nvidia-cuda-mps-control' EXIT",
+        "  trap 'echo quit | nvidia-cuda-mps-control; rm -f \"$LSB_DJOB_HOSTFILE\"' EXIT",
         "else",
         '  echo "bsub -gpu mps=yes: nvidia-cuda-mps-control not found; running without MPS" >&2',
         "fi",
