@@ -1,0 +1,50 @@
+"""lint-jobscript on real job scripts (tests/lint/corpus, listed in MANIFEST.yml).
+
+Each file is a short Slurm or LSF job script from a public HPC centre's
+documentation or example repository. A valid one must give no error (a true
+warning is allowed); a defect, real or introduced into a copy, must be
+reported by its check at its line, with no error of another check.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from hpcdocs.lint import lint
+
+CORPUS = Path(__file__).parent / "corpus"
+MANIFEST = yaml.safe_load((CORPUS / "MANIFEST.yml").read_text())["files"]
+STATUS = re.compile(r"^(?:valid|defect:(?P<code>[a-z-]+)@(?P<line>\d+))$")
+
+
+def test_manifest_lists_every_file_once_with_its_source():
+    names = [entry["file"] for entry in MANIFEST]
+    assert sorted(names) == sorted(p.name for p in CORPUS.iterdir() if p.name != "MANIFEST.yml")
+    assert len(set(names)) == len(names)
+    for entry in MANIFEST:
+        assert re.fullmatch(r"[0-9a-f]{40}", entry["commit"]), entry["file"]
+        assert entry["repo"].count("/") == 1 and entry["path"] and entry["licence"], entry["file"]
+        assert STATUS.match(entry["status"]), entry["file"]
+
+
+def test_corpus_is_broad():
+    """Both schedulers, real scripts from at least six repositories, short files."""
+    repos = {entry["repo"] for entry in MANIFEST}
+    assert len(repos) >= 6
+    assert any(e["file"].endswith(".lsf") for e in MANIFEST)
+    assert any(e["file"].endswith(".slurm") for e in MANIFEST)
+    assert all(len((CORPUS / e["file"]).read_text().splitlines()) <= 40 for e in MANIFEST)
+
+
+@pytest.mark.parametrize("entry", MANIFEST, ids=lambda e: e["file"])
+def test_corpus_script(entry, facts):
+    findings = lint(CORPUS / entry["file"], facts if entry.get("facts") else None)
+    errors = [str(f) for f in findings if f.severity == "error"]
+    m = STATUS.match(entry["status"])
+    if not m["code"]:
+        assert errors == []
+        return
+    code, line = m["code"], int(m["line"])
+    assert (line, code) in {(f.line, f.code) for f in findings}, [str(f) for f in findings]
+    assert [e for e in errors if not e.endswith(f"[{code}]")] == []
