@@ -67,7 +67,7 @@ def test_accepted_option_forms(line):
         ("#SBATCH --mail-type=END,FINISH", "slurm-value", "error"),
         ("#SBATCH --job-name='unclosed", "slurm-syntax", "error"),
         ("#SBATCH--time=10", "slurm-not-directive", "error"),
-        ("#SBATCH --exclusive user", "slurm-syntax", "warning"),
+        ("#SBATCH --exclusive user", "slurm-syntax", "error"),  # sbatch: Invalid directive
     ],
 )
 def test_rejected_options(line, code, severity):
@@ -409,9 +409,9 @@ def test_real_defects(text, expected):
     assert found("#!/bin/bash\n" + text + "hostname\n") == {expected}
 
 
-def test_stray_word_after_a_flag_stays_a_warning():
+def test_stray_word_after_a_flag_is_another_error():
     assert found("#!/bin/bash\n#SBATCH --exclusive user\nhostname\n") == {
-        (2, "warning", "slurm-syntax")
+        (2, "error", "slurm-syntax")
     }
 
 

@@ -176,8 +176,9 @@ def _directive(
                     name,
                     number,
                     ERROR,
-                    f"{written(opt.given, opt.value)} {word}: the value ends at the space, "
-                    f"so {word!r} is not part of it; quote the whole value "
+                    f"{written(opt.given, opt.value)} {word}: the value ends at the space "
+                    'and sbatch refuses the job ("Invalid directive found in batch '
+                    f'script: {word}"); quote the whole value '
                     f'({opt.given} "{opt.value} {word}")',
                     "slurm-unquoted-space",
                 )
@@ -187,8 +188,9 @@ def _directive(
             Finding(
                 name,
                 number,
-                WARNING,
-                f"stray word {word!r} on an #SBATCH line (not an option; ignored)",
+                ERROR,
+                f"stray word {word!r} on an #SBATCH line (not an option): sbatch refuses "
+                f'the job ("Invalid directive found in batch script: {word}")',
                 "slurm-syntax",
             )
         )
