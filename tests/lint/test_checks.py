@@ -221,6 +221,8 @@ def test_lsf_gpu_grammar_rejects(value):
         ("#BSUB -W 1:75", "lsf-value"),
         ("#BSUB -n four", "lsf-value"),
         ("#BSUB -n 4,2", "lsf-value"),
+        ("#BSUB -nnodes one", "lsf-value"),
+        ("#BSUB -nnodes 0", "lsf-value"),
         ('#BSUB -R "span[host=1]"', "lsf-value"),
         ('#BSUB -R "rusage[mem=4 GB]"', "lsf-value"),
         ('#BSUB -R "spam[hosts=1]"', "lsf-value"),
@@ -407,6 +409,16 @@ def test_plugin_option_value_as_next_word_is_its_value():
 )
 def test_real_defects(text, expected):
     assert found("#!/bin/bash\n" + text + "hostname\n") == {expected}
+
+
+def test_a_value_with_several_unquoted_spaces_is_one_finding():
+    """OLCF's template line `-J srun_<enter your name here>`: sbatch 22.05 stops at
+    the first word ("Invalid directive found in batch script: your")."""
+    findings = lint("#!/bin/bash\n#SBATCH -J srun_<enter your name here>\nhostname\n", None)
+    assert [(f.line, f.code) for f in findings if f.severity == "error"] == [
+        (2, "slurm-unquoted-space")
+    ]
+    assert '"srun_<enter your name here>"' in findings[0].message
 
 
 def test_stray_word_after_a_flag_is_another_error():

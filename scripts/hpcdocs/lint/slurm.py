@@ -170,16 +170,19 @@ def _directive(
         if word in ("hetjob", "packjob"):
             continue  # separates the components of a heterogeneous job
         if word in spaced:
-            opt = spaced[word]
+            if spaced[word] is None:
+                continue  # a later word of a value already reported
+            opt, run = spaced[word]
+            tail = " ".join(run)
             out.append(
                 Finding(
                     name,
                     number,
                     ERROR,
-                    f"{written(opt.given, opt.value)} {word}: the value ends at the space "
+                    f"{written(opt.given, opt.value)} {tail}: the value ends at the space "
                     'and sbatch refuses the job ("Invalid directive found in batch '
                     f'script: {word}"); quote the whole value '
-                    f'({opt.given} "{opt.value} {word}")',
+                    f'({opt.given} "{opt.value} {tail}")',
                     "slurm-unquoted-space",
                 )
             )
@@ -204,16 +207,30 @@ def _directive(
 FREE_TEXT = {"job-name", "comment", "output", "error", "chdir", "mail-user", "account", "wckey"}
 
 
-def _unquoted_space(words: list[str], opts: list[Opt], operands: list[str]) -> dict[str, Opt]:
-    """Operands that directly follow a free-text option's value: the rest of that value."""
-    out = {}
+def _unquoted_space(
+    words: list[str], opts: list[Opt], operands: list[str]
+) -> dict[str, tuple[Opt, list[str]] | None]:
+    """Operands that follow a free-text option's value: the rest of that value.
+
+    The first word of such a run maps to (option, all words of the run), so that
+    `-J srun_<enter your name here>` is one finding; the later words map to None.
+    """
+    out: dict[str, tuple[Opt, list[str]] | None] = {}
+    run: list[str] | None = None
     for i, word in enumerate(words[1:], 1):
         if word not in operands or word.startswith("-"):
+            run = None
+            continue
+        if run is not None:
+            run.append(word)
+            out.setdefault(word, None)
             continue
         prev = words[i - 1]
         for opt in opts:
             if opt.name in FREE_TEXT and opt.value is not None and prev.endswith(opt.value):
-                out.setdefault(word, opt)
+                run = [word]
+                out.setdefault(word, (opt, run))
+                break
     return out
 
 
