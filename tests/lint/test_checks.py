@@ -56,7 +56,7 @@ def test_accepted_option_forms(line):
         ("#SBATCH -n=4", "slurm-value", "error"),
         ("#SBATCH --time=1:2:3:4", "slurm-value", "error"),
         ("#SBATCH --time=1.5h", "slurm-value", "error"),
-        ("#SBATCH --mem=4GB", "slurm-value", "error"),
+        ("#SBATCH --mem=4GB", "slurm-mem-unit", "warning"),
         ("#SBATCH --mem=4.5G", "slurm-value", "error"),
         ("#SBATCH --gres=gpu=2", "slurm-value", "error"),
         ("#SBATCH --gres=gpu:a100:two", "slurm-value", "error"),
@@ -67,7 +67,7 @@ def test_accepted_option_forms(line):
         ("#SBATCH --mail-type=END,FINISH", "slurm-value", "error"),
         ("#SBATCH --job-name='unclosed", "slurm-syntax", "error"),
         ("#SBATCH--time=10", "slurm-not-directive", "error"),
-        ("#SBATCH --exclusive user", "slurm-syntax", "warning"),
+        ("#SBATCH --exclusive user", "slurm-syntax", "error"),  # sbatch: Invalid directive
     ],
 )
 def test_rejected_options(line, code, severity):
@@ -79,7 +79,7 @@ def test_rejected_options(line, code, severity):
     ["10", "10:30", "1:00:00", "1-0", "1-2:30", "1-2:30:40", "UNLIMITED", "infinite", "90:00"],
 )
 def test_slurm_time_forms(value):
-    assert found(f"#SBATCH --time={value}\n") == set()
+    assert found(f"#!/bin/bash\n#SBATCH --time={value}\n") == set()
 
 
 def test_directives_after_first_command_are_ignored():
@@ -88,17 +88,17 @@ def test_directives_after_first_command_are_ignored():
 
 
 @pytest.mark.parametrize(
-    "line",
+    "line,severity",
     [
-        "  #SBATCH --time=5",
-        "# SBATCH --time=5",
-        "#SBTACH --time=5",
-        "#sbatch --time=5",
-        "#BATCH -t 5",
+        ("  #SBATCH --time=5", "warning"),  # also how an option is switched off
+        ("# SBATCH --time=5", "warning"),
+        ("#SBTACH --time=5", "error"),  # misspelled: meant as a directive
+        ("#sbatch --time=5", "error"),
+        ("#BATCH -t 5", "error"),
     ],
 )
-def test_lookalike_directives_warn(line):
-    assert found(f"#!/bin/bash\n{line}\nhostname\n") == {(2, "warning", "slurm-not-directive")}
+def test_lookalike_directives_are_reported(line, severity):
+    assert found(f"#!/bin/bash\n{line}\nhostname\n") == {(2, severity, "slurm-not-directive")}
 
 
 def test_plain_comments_mentioning_sbatch_are_fine():
@@ -106,7 +106,7 @@ def test_plain_comments_mentioning_sbatch_are_fine():
 
 
 def test_trailing_comment_on_directive_is_not_an_option():
-    assert found("#SBATCH --time=5   # five minutes, not --bogus\n") == set()
+    assert found("#!/bin/sh\n#SBATCH --time=5   # five minutes, not --bogus\n") == set()
 
 
 @pytest.mark.parametrize(
@@ -170,7 +170,7 @@ def test_sizes_that_fit_pass(facts):
 
 def test_placeholders_are_rendered_with_facts(facts):
     text = (
-        "#SBATCH --partition={{ cluster.partitions.gpu.name }}\n"
+        "#!/bin/bash\n#SBATCH --partition={{ cluster.partitions.gpu.name }}\n"
         "#SBATCH --gres=gpu:{{ cluster.partitions.gpu.gpu_type }}:1\nhostname\n"
     )
     assert found(text, facts) == set()
@@ -221,6 +221,8 @@ def test_lsf_gpu_grammar_rejects(value):
         ("#BSUB -W 1:75", "lsf-value"),
         ("#BSUB -n four", "lsf-value"),
         ("#BSUB -n 4,2", "lsf-value"),
+        ("#BSUB -nnodes one", "lsf-value"),
+        ("#BSUB -nnodes 0", "lsf-value"),
         ('#BSUB -R "span[host=1]"', "lsf-value"),
         ('#BSUB -R "rusage[mem=4 GB]"', "lsf-value"),
         ('#BSUB -R "spam[hosts=1]"', "lsf-value"),
@@ -347,3 +349,102 @@ def test_lint_takes_paths_and_text(tmp_path):
     assert [f.file for f in lint(script.read_text(), name="x.sh")] == ["x.sh"]
     with pytest.raises(FileNotFoundError):
         lint(str(tmp_path / "missing.sh"))
+
+
+# --- What real scripts do (issue 19) ------------------------------------------------
+
+
+def test_real_script_forms_give_no_error():
+    text = (
+        "#!/bin/bash\n"
+        "# a label comment\n"
+        "#SBATCH --job-name=train --time=1:00:00   # several options on one line\n"
+        "\n"
+        "## a commented-out one: #SBATCH --mem=1G\n"
+        "#SBATCH --output=%x-%j.out --error=logs/%A_%a.err\n"
+        "#SBATCH --gres=gpu:a100:2,nvme:100G\n"
+        "#SBATCH --constraint='a100&ib'\n"
+        "#SBATCH --array=0-9%2\n"
+        "#SBATCH hetjob\n"
+        "#SBATCH --ntasks=1 --mem-per-cpu=1G\n"
+        "srun hostname\n"
+    )
+    assert found(text) == set()
+
+
+def test_bsub_lines_after_other_comments():
+    text = (
+        "#!/bin/sh\n### -- queue --\n#BSUB -q hpc\n# notes\n#BSUB -n 4\n#BSUB -W 1:30\nhostname\n"
+    )
+    assert found(text) == set()
+
+
+@pytest.mark.parametrize("opt", ["--image=docker:ubuntu", "--module=gpu", "--container-image=nv"])
+def test_plugin_options_warn_naming_the_plugin(opt):
+    findings = lint(f"#!/bin/bash\n#SBATCH {opt}\nhostname\n", name="job.sh")
+    assert [(f.line, f.severity, f.code) for f in findings] == [
+        (2, "warning", "slurm-plugin-option")
+    ]
+    assert "Shifter" in findings[0].message or "pyxis" in findings[0].message
+
+
+def test_plugin_option_value_as_next_word_is_its_value():
+    assert found("#!/bin/bash\n#SBATCH --image docker:ubuntu\nhostname\n") == {
+        (2, "warning", "slurm-plugin-option")
+    }
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("#SBATCH --workdir=/tmp\n", (2, "error", "slurm-removed-option")),
+        ("#SBATCH --workdir /tmp\n", (2, "error", "slurm-removed-option")),
+        ("#SBATCH --mem=512MB\n", (2, "warning", "slurm-mem-unit")),
+        ("#SBATCH --mem-per-cpu=2gb\n", (2, "warning", "slurm-mem-unit")),
+        ("#SBATCH --job-name my job\n", (2, "error", "slurm-unquoted-space")),
+        ("#SBATCH --output=my out.txt\n", (2, "error", "slurm-unquoted-space")),
+        ("#SBATCH --mem=4G\n#SBATCH --mem-per-cpu=1G\n", (3, "error", "slurm-exclusive")),
+        ("#SBATCH --mem-per-gpu=8G --mem=4G\n", (2, "error", "slurm-exclusive")),
+    ],
+)
+def test_real_defects(text, expected):
+    assert found("#!/bin/bash\n" + text + "hostname\n") == {expected}
+
+
+def test_a_value_with_several_unquoted_spaces_is_one_finding():
+    """OLCF's template line `-J srun_<enter your name here>`: sbatch 22.05 stops at
+    the first word ("Invalid directive found in batch script: your")."""
+    findings = lint("#!/bin/bash\n#SBATCH -J srun_<enter your name here>\nhostname\n", None)
+    assert [(f.line, f.code) for f in findings if f.severity == "error"] == [
+        (2, "slurm-unquoted-space")
+    ]
+    assert '"srun_<enter your name here>"' in findings[0].message
+
+
+def test_stray_word_after_a_flag_is_another_error():
+    assert found("#!/bin/bash\n#SBATCH --exclusive user\nhostname\n") == {
+        (2, "error", "slurm-syntax")
+    }
+
+
+@pytest.mark.parametrize(
+    "text,line",
+    [
+        ("#SBATCH -t 5\nhostname\n", 1),  # no shebang at all
+        ("# job.sh\n#!/bin/bash\n#SBATCH -t 5\nhostname\n", 2),  # a label pasted above it
+    ],
+)
+def test_shebang_must_be_line_one(text, line):
+    assert found(text) == {(line, "error", "script-shebang")}
+
+
+def test_shebang_not_required_without_sbatch_lines():
+    assert found("module load python\npython x.py\n") == set()
+    assert found("#BSUB -n 1\nhostname\n") == set()  # bsub < job reads any script
+
+
+def test_gres_names_against_facts(facts):
+    text = "#!/bin/bash\n#SBATCH --partition=gpu\n#SBATCH --gres={}\nhostname\n"
+    assert found(text.format("gpus:1"), facts) == {(3, "error", "slurm-gres-name")}
+    assert found(text.format("gpu:1"), facts) == set()
+    assert found(text.format("gpus:1")) == set()  # without facts the name is not checked

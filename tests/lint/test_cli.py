@@ -65,3 +65,33 @@ def test_facts_option_changes_the_verdict():
 def test_missing_file_is_a_usage_error(tmp_path):
     out = run(tmp_path / "nope.sh")
     assert out.returncode == 2 and "nope.sh" in out.stderr
+
+
+def test_directory_mode_finds_job_scripts_and_prints_a_summary(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "good.slurm").write_text("#!/bin/bash\n#SBATCH --time=5\nhostname\n")
+    (tmp_path / "sub" / "bad.lsf").write_text("#!/bin/bash\n#BSUB -W 1:2:3\nhostname\n")
+    (tmp_path / "sub" / "warn.sh").write_text("#!/bin/bash\n#SBATCH --mem=1GB\nhostname\n")
+    (tmp_path / "notes.txt").write_text("#SBATCH --bogus\n")  # not a job script name
+    out = run("--no-facts", tmp_path)
+    assert out.returncode == 1
+    assert f"{tmp_path / 'sub' / 'bad.lsf'}:2: error: " in out.stdout
+    assert f"{tmp_path / 'sub' / 'warn.sh'}:2: warning: " in out.stdout
+    assert "notes.txt" not in out.stdout
+    assert out.stderr.strip().splitlines()[-1] == "3 files, 1 error, 1 warning"
+
+
+def test_summary_of_clean_files(tmp_path):
+    (tmp_path / "a.sbatch").write_text("#!/bin/bash\n#SBATCH --time=5\nhostname\n")
+    out = run("--no-facts", tmp_path)
+    assert (out.returncode, out.stdout, out.stderr.splitlines()[-1]) == (
+        0,
+        "",
+        "1 file, 0 errors, 0 warnings",
+    )
+
+
+def test_json_output_format_is_documented_in_help():
+    help_text = run("--help").stdout
+    for field in ('"file"', '"line"', '"severity"', '"message"', '"code"'):
+        assert field in help_text

@@ -23,9 +23,49 @@ hook before it (eval "$(conda shell.bash hook)"), and deprecated forms
 (source activate, tensorflow-gpu, Lightning's gpus=/distributed_backend=,
 skill for jobs, outdated CUDA pins).
 
+A FILE that is a directory is searched recursively for job scripts
+(*.sh, *.slurm, *.sbatch, *.lsf, *.bsub). After the findings, a summary
+line goes to stderr: "12 files, 3 errors, 5 warnings".
+
 Prints FILE:LINE: error|warning: message [check]. Exit status 1 when any
 error is found, 2 on bad usage or an unreadable file, else 0 (warnings
-alone do not fail)."""
+alone do not fail).
+
+--format json prints one JSON array on stdout (the summary stays on
+stderr), one object per finding, sorted by file and line:
+  [{"file": "jobs/train.sh", "line": 3, "severity": "error",
+    "message": "--mem-per-cpu=1G with --mem=4G (line 2): ...",
+    "code": "slurm-exclusive"}]
+file is the path as given (or found under a directory), line counts from
+1, severity is "error" or "warning", code is a stable name of the check
+(e.g. slurm-ignored, slurm-value, lsf-value, conda-no-hook) to filter or
+suppress on; message is for people and may change. An empty array means
+nothing was found. Editors and pre-commit read it the same way."""
+
+# What directory mode picks up: job scripts by their usual names.
+SCRIPT_SUFFIXES = (".sh", ".slurm", ".sbatch", ".lsf", ".bsub")
+
+
+def expand(names: list[str]) -> list[Path]:
+    """The files named, with each directory replaced by the job scripts under it."""
+    out: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in SCRIPT_SUFFIXES)
+        else:
+            out.append(path)
+    return out
+
+
+def summary(files: int, findings: list) -> str:
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    return f"{n(files, 'file')}, {n(errors, 'error')}, {n(warnings, 'warning')}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,12 +74,14 @@ def main(argv: list[str] | None = None) -> int:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help="files to check")
+    parser.add_argument(
+        "files", nargs="+", metavar="FILE", help="files to check, or directories to search"
+    )
     parser.add_argument(
         "--format",
         choices=("text", "json"),
         default="text",
-        help="output format (json: a list of findings)",
+        help="output format (json: an array of findings, described below)",
     )
     default_facts = ROOT / "cluster.yml"
     parser.add_argument(
@@ -79,9 +121,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"lint-jobscript: sbatch options from {options.source}", file=sys.stderr)
 
     findings, status = [], 0
-    for name in args.files:
+    files = expand(args.files)
+    for name in files:
         try:
-            findings += lint(Path(name), facts, kind=args.kind)
+            findings += lint(name, facts, kind=args.kind)
         except (OSError, FactsError) as err:
             print(f"lint-jobscript: {err}", file=sys.stderr)
             status = 2
@@ -93,4 +136,5 @@ def main(argv: list[str] | None = None) -> int:
     else:
         for finding in findings:
             print(finding)
+    print(summary(len(files), findings), file=sys.stderr)
     return status or (1 if has_errors(findings) else 0)

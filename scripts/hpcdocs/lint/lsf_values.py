@@ -2,7 +2,7 @@
 
 -gpu "[num=N[/task|/host]][:mode=shared|exclusive_process][:mps=...]..."
 fields joined by ':'; -R sections select[] order[] rusage[] span[] same[]
-cu[] affinity[]; -W [hour:]minute; -n N[,MAX]; -M and -v sizes with units.
+cu[] affinity[]; -W [hour:]minute; -n N[,MAX]; -nnodes N; -M and -v sizes with units.
 """
 
 from __future__ import annotations
@@ -53,6 +53,9 @@ def check(opt: str, value: str) -> list[tuple[str, str, str]]:
             bad = "not a task count; write N or MIN,MAX"
         elif m.group(2) and int(m.group(2)) < int(m.group(1)):
             bad = "MAX is below MIN"
+    elif opt == "nnodes":  # CSM clusters (OLCF Summit): whole compute nodes
+        if not re.match(r"^[1-9]\d*$", value):
+            bad = "not a node count; write a whole number of nodes, e.g. -nnodes 2"
     elif opt in ("M", "v"):
         if not LSF_MEM.match(value):
             bad = "not an LSF memory limit; write e.g. 4096, 4G or 4GB"

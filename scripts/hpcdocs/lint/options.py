@@ -86,6 +86,25 @@ def command_words(text: str) -> list[str]:
     return words
 
 
+# Options that older sbatch had and current ones refuse, and what replaced them.
+REMOVED = {
+    "workdir": "renamed --chdir (-D) in Slurm 17.11 and removed later; write --chdir",
+    "checkpoint": "checkpointing was removed in Slurm 19.05",
+    "checkpoint-dir": "checkpointing was removed in Slurm 19.05",
+    "cpu_bind": "written --cpu-bind since Slurm 17.11 (an srun option)",
+    "mem_bind": "written --mem-bind since Slurm 17.11",
+}
+# Options that SPANK plugins add to sbatch on the sites that install them.
+_PLUGINS = {
+    "Shifter (NERSC)": "image module volume",
+    "pyxis (NVIDIA enroot)": "container-image container-mounts container-workdir "
+    "container-name container-save container-mount-home no-container-mount-home "
+    "container-remap-root no-container-remap-root container-writable container-readonly "
+    "container-env",
+}
+PLUGIN_OPTIONS = {opt: plugin for plugin, opts in _PLUGINS.items() for opt in opts.split()}
+
+
 def suggest(word: str, choices) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.75)
     return f" (did you mean {close[0]}?)" if close else ""
@@ -141,6 +160,20 @@ def _long(word, nxt, table, opts, problems) -> int:
                 )
             )
             return 0
+        elif name in REMOVED:
+            problems.append(Problem(ERROR, f"--{name}: {REMOVED[name]}", "slurm-removed-option"))
+            return _its_value(eq, nxt)
+        elif name in PLUGIN_OPTIONS:
+            problems.append(
+                Problem(
+                    WARNING,
+                    f"--{name} is not an sbatch option but the {PLUGIN_OPTIONS[name]} plugin's, "
+                    "which only some sites install: where it is missing, sbatch "
+                    "refuses the job",
+                    "slurm-plugin-option",
+                )
+            )
+            return _its_value(eq, nxt)
         else:
             problems.append(
                 Problem(
@@ -166,6 +199,11 @@ def _long(word, nxt, table, opts, problems) -> int:
         return 0
     opts.append(Opt(name, nxt, "--" + name))
     return 1
+
+
+def _its_value(eq: str, nxt: str | None) -> int:
+    """1 when the word after an option not in sbatch's table looks like its value."""
+    return 0 if eq or nxt is None or nxt.startswith("-") else 1
 
 
 def _short(word, nxt, table, opts, problems) -> int:

@@ -22,6 +22,7 @@ from hpcdocs.lint.options import (
     directive_words,
     near_magic,
     parse_getopt,
+    suggest,
     written,
 )
 from hpcdocs.lint.sbatch_options import Options
@@ -69,11 +70,14 @@ def check(script: Script, table: Options, facts: dict | None) -> list[Finding]:
                     continue
                 out += _directive(script.name, number, line, table, located)
             elif why := near_magic(line, "SBATCH"):
+                # A misspelling (#SBTACH) is a mistake; '# SBATCH' and an indented
+                # one are also how people switch an option off, so only a warning.
+                misspelled = " is not #SBATCH" in why
                 out.append(
                     Finding(
                         script.name,
                         number,
-                        WARNING,
+                        ERROR if misspelled else WARNING,
                         why + " (sbatch ignores it)",
                         "slurm-not-directive",
                     )
@@ -92,7 +96,39 @@ def check(script: Script, table: Options, facts: dict | None) -> list[Finding]:
                 )
     if located:
         out += _script_level(script, located, first_command, facts)
+    if script.kind == "shell" and any(line.startswith("#SBATCH") for line in script.lines):
+        out += _shebang(script)
     return out
+
+
+def _shebang(script: Script) -> list[Finding]:
+    """sbatch refuses a script whose first line is not ``#!interpreter``."""
+    if script.lines[0].startswith("#!"):
+        return []
+    why = (
+        'sbatch refuses it ("This does not look like a batch script. The first line '
+        'must start with #! followed by the path to an interpreter")'
+    )
+    later = next((n for n, line in enumerate(script.lines, 1) if line.startswith("#!")), None)
+    if later:
+        return [
+            Finding(
+                script.name,
+                later,
+                ERROR,
+                f"the shebang is on line {later}, not line 1: {why}; move it to the top",
+                "script-shebang",
+            )
+        ]
+    return [
+        Finding(
+            script.name,
+            1,
+            ERROR,
+            f"no shebang: {why}; start the script with #!/bin/bash",
+            "script-shebang",
+        )
+    ]
 
 
 def _report(name: str, number: int, problems: list[Problem]) -> list[Finding]:
@@ -129,15 +165,35 @@ def _directive(
         out.append(Finding(name, number, ERROR, error, "slurm-syntax"))
     opts, problems, operands = parse_getopt(words, table)
     out += _report(name, number, problems)
+    spaced = _unquoted_space(words, opts, operands)
     for word in operands:
         if word in ("hetjob", "packjob"):
             continue  # separates the components of a heterogeneous job
+        if word in spaced:
+            if spaced[word] is None:
+                continue  # a later word of a value already reported
+            opt, run = spaced[word]
+            tail = " ".join(run)
+            out.append(
+                Finding(
+                    name,
+                    number,
+                    ERROR,
+                    f"{written(opt.given, opt.value)} {tail}: the value ends at the space "
+                    'and sbatch refuses the job ("Invalid directive found in batch '
+                    f'script: {word}"); quote the whole value '
+                    f'({opt.given} "{opt.value} {tail}")',
+                    "slurm-unquoted-space",
+                )
+            )
+            continue
         out.append(
             Finding(
                 name,
                 number,
-                WARNING,
-                f"stray word {word!r} on an #SBATCH line (not an option; ignored)",
+                ERROR,
+                f"stray word {word!r} on an #SBATCH line (not an option): sbatch refuses "
+                f'the job ("Invalid directive found in batch script: {word}")',
                 "slurm-syntax",
             )
         )
@@ -147,13 +203,70 @@ def _directive(
     return out
 
 
+# Options that take free text, where a space in the value is a plausible slip.
+FREE_TEXT = {"job-name", "comment", "output", "error", "chdir", "mail-user", "account", "wckey"}
+
+
+def _unquoted_space(
+    words: list[str], opts: list[Opt], operands: list[str]
+) -> dict[str, tuple[Opt, list[str]] | None]:
+    """Operands that follow a free-text option's value: the rest of that value.
+
+    The first word of such a run maps to (option, all words of the run), so that
+    `-J srun_<enter your name here>` is one finding; the later words map to None.
+    """
+    out: dict[str, tuple[Opt, list[str]] | None] = {}
+    run: list[str] | None = None
+    for i, word in enumerate(words[1:], 1):
+        if word not in operands or word.startswith("-"):
+            run = None
+            continue
+        if run is not None:
+            run.append(word)
+            out.setdefault(word, None)
+            continue
+        prev = words[i - 1]
+        for opt in opts:
+            if opt.name in FREE_TEXT and opt.value is not None and prev.endswith(opt.value):
+                run = [word]
+                out.setdefault(word, (opt, run))
+                break
+    return out
+
+
 def _script_level(
     script: Script, located: list[Located], first_command: int | None, facts: dict | None
 ) -> list[Finding]:
     last = {loc.opt.name: loc for loc in located}  # sbatch keeps the last one
-    out = _bare_python(script, last, first_command)
+    out = _bare_python(script, last, first_command) + _exclusive(script.name, last)
     if facts:
         out += _against_facts(script.name, last, Cluster(facts))
+    return out
+
+
+# Groups of options of which sbatch accepts one only ("--mem, --mem-per-cpu, and
+# --mem-per-gpu are mutually exclusive", sbatch refuses the job).
+EXCLUSIVE = (("mem", "mem-per-cpu", "mem-per-gpu"),)
+
+
+def _exclusive(name: str, last: dict[str, Located]) -> list[Finding]:
+    out = []
+    for group in EXCLUSIVE:
+        given = sorted((last[key] for key in group if key in last), key=lambda loc: loc.line)
+        if len(given) > 1:
+            first, later = given[0], given[-1]
+            out.append(
+                Finding(
+                    name,
+                    later.line,
+                    ERROR,
+                    f"{written(later.opt.given, later.opt.value)} with "
+                    f"{written(first.opt.given, first.opt.value)} (line {first.line}): "
+                    f"sbatch refuses the job, {', '.join('--' + k for k in group)} are "
+                    "mutually exclusive; keep one",
+                    "slurm-exclusive",
+                )
+            )
     return out
 
 
@@ -218,6 +331,7 @@ def _against_facts(name: str, last: dict[str, Located], cluster: Cluster) -> lis
                 "slurm-partition",
             )
         )
+    out += _gres_names(name, last.get("gres"), cluster)
     line, per_node, total, gtype = _gpu_request(last)
     for p in chosen:
         where = f"partition {p.name}" if part else f"the default partition {p.name}"
@@ -294,6 +408,32 @@ def _against_facts(name: str, last: dict[str, Located], cluster: Cluster) -> lis
                     "slurm-time-limit",
                 )
             )
+    return out
+
+
+def _gres_names(name: str, gres: Located | None, cluster: Cluster) -> list[Finding]:
+    """GRES names the cluster lacks: sbatch refuses them ("Invalid generic resource")."""
+    if not gres or not gres.opt.value or "{{" in gres.opt.value:
+        return []
+    items = slurm_values.gres_items(gres.opt.value) or []
+    known = set(cluster.facts.get("gres_names") or [])
+    if any(p.gpu_type for p in cluster.partitions.values()):
+        known.add("gpu")
+    out = []
+    for item in items:
+        if item["name"] in known or item["name"].lower() == "none":
+            continue
+        out.append(
+            Finding(
+                name,
+                gres.line,
+                ERROR,
+                f"--gres={gres.opt.value}: this cluster has no GRES {item['name']!r}"
+                f"{suggest(item['name'], known)} (cluster.yml: "
+                f"{', '.join(sorted(known)) or 'none'}); sbatch refuses the job",
+                "slurm-gres-name",
+            )
+        )
     return out
 
 

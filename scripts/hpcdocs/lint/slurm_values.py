@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from hpcdocs.lint.cluster import slurm_minutes
-from hpcdocs.lint.model import ERROR
+from hpcdocs.lint.model import ERROR, WARNING
 from hpcdocs.lint.options import Problem, written
 
 MEM = re.compile(r"^\d+[KMGTkmgt]?$")
@@ -50,6 +50,16 @@ def check(name: str, value: str | None, given: str) -> list[Problem]:
     """Problems with one option's value (nothing for options not checked)."""
     if value is None or "{{" in value:
         return []  # no value, or a cluster fact not rendered here
+    if name in ("mem", "mem-per-cpu", "mem-per-gpu") and (m := MEM_WITH_B.match(value)):
+        return [
+            Problem(
+                WARNING,
+                f"{written(given, value)}: Slurm's units are K, M, G, T: write "
+                f"{m[1]}{m[2].upper()} (sbatch reads the number and the first letter "
+                f"only, so {value} works by accident)",
+                "slurm-mem-unit",
+            )
+        ]
     bad = _check(name, value)
     return [Problem(ERROR, f"{written(given, value)}: {bad}", "slurm-value")] if bad else []
 
@@ -59,11 +69,6 @@ def _check(name: str, value: str) -> str | None:
         if slurm_minutes(value) is None:
             return f"not a Slurm time; write {TIME_FORMS} (or UNLIMITED)"
     elif name in ("mem", "mem-per-cpu", "mem-per-gpu"):
-        if m := MEM_WITH_B.match(value):
-            return (
-                f"Slurm's units are K, M, G, T: write {m[1]}{m[2].upper()} "
-                f"(22.05 reads only the first letter, so {value} works by accident)"
-            )
         if not MEM.match(value):
             return "not a Slurm memory size; write a whole number with K, M, G or T (MB default)"
     elif name == "gres":

@@ -1,0 +1,41 @@
+"""The lint-jobscript transcript on the about-testing page is what the tool prints."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from hpcdocs import ROOT
+
+SNIPPET = ROOT / "snippets" / "about-testing" / "04-lint-jobscript.console"
+JOBS = Path(__file__).parent / "fixtures" / "docs-jobs"
+CLI = ROOT / "scripts" / "lint-jobscript"
+
+
+def transcript() -> list[tuple[str, list[str]]]:
+    """(command, output lines) for each `$ ` line of the snippet."""
+    out: list[tuple[str, list[str]]] = []
+    for line in SNIPPET.read_text().splitlines():
+        if line.startswith("$ "):
+            out.append((line[2:], []))
+        elif out:
+            out[-1][1].append(line)
+    return out
+
+
+def test_page_transcript_matches_the_tool(tmp_path):
+    shutil.copytree(JOBS, tmp_path / "jobs")
+    steps = transcript()
+    assert len(steps) == 2
+    for command, shown in steps:
+        words = command.split()
+        assert words[0] == "scripts/lint-jobscript"
+        out = subprocess.run(
+            [str(CLI), *words[1:]],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        stderr = [ln for ln in out.stderr.splitlines() if "sbatch options from" not in ln]
+        assert out.stdout.splitlines() + stderr == shown, command
