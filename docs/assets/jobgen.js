@@ -294,7 +294,7 @@ function lsf(facts, c, t, v) {
   if (c.launch === "blaunch") {
     lines.push("", `# ${t.c_blaunch}`, 'blaunch -z "${hosts[*]}" torchrun \\', '    --nnodes="${#hosts[@]}" \\',
       `    --nproc-per-node=${n.tasks} \\`, '    --rdzv-id="$LSB_JOBID" \\', "    --rdzv-backend=c10d \\",
-      '    --rdzv-endpoint="${hosts[0]}:29500" \\', `    ${pyScript(program)}`);
+      '    --rdzv-endpoint="${hosts[0]}:$((20000 + LSB_JOBID % 10000))" \\', `    ${pyScript(program)}`);
   } else if (c.launch === "torchrun") {
     lines.push(`torchrun --standalone --nproc-per-node=${n.tasks} ${pyScript(program)}  # ${t.c_torchrun}`);
   } else lines.push(program);

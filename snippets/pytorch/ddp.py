@@ -35,7 +35,12 @@ else:
     torch.set_num_threads(1)
     device, backend = torch.device("cpu"), "gloo"
 dist.init_process_group(backend, rank=rank, world_size=world_size)  # (4)!
-print(f"rank {rank}/{world_size} on {socket.gethostname()}: {backend} on {device}", flush=True)
+# One write per line (text and newline together): ranks on one node share the output file.
+print(
+    f"rank {rank}/{world_size} on {socket.gethostname()}: {backend} on {device}\n",
+    end="",
+    flush=True,
+)
 
 digits = load_digits()
 x = torch.tensor(digits.data / 16.0, dtype=torch.float32)

@@ -29,7 +29,7 @@ class Digits(L.LightningModule):
 
     def on_fit_start(self):
         rank, world = self.trainer.global_rank, self.trainer.world_size
-        print(f"rank {rank}/{world} on {socket.gethostname()}", flush=True)
+        print(f"rank {rank}/{world} on {socket.gethostname()}\n", end="", flush=True)
 
     def on_train_epoch_end(self):
         self.losses.append(self.trainer.callback_metrics["train_loss"].item())

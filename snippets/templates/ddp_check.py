@@ -25,7 +25,8 @@ else:
     device, backend = torch.device("cpu"), "gloo"
 dist.init_process_group(backend, rank=rank, world_size=world)
 
-print(f"rank {rank}/{world} on {socket.gethostname()}: {backend}", flush=True)
+# One write per line (text and newline together): ranks on one node share the output file.
+print(f"rank {rank}/{world} on {socket.gethostname()}: {backend}\n", end="", flush=True)
 total = torch.tensor([rank + 1.0], device=device)
 dist.all_reduce(total)  # every rank adds its number; all get the sum
 if rank == 0:

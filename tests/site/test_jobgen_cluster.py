@@ -6,8 +6,8 @@ COMPLETED, and the job must have got what was asked: nodes, tasks and CPUs per
 task, memory and time from `scontrol show job`, GPUs from CUDA_VISIBLE_DEVICES
 in every process, which job_report.py prints.
 
-Not submitted: LSF across several nodes (blaunch), which the LSF layer of the
-test cluster does not provide yet; test_jobgen.py lints those scripts.
+LSF across several nodes goes through the LSF layer's blaunch (one torchrun per
+host, over srun), as templates/05-multi-node.lsf.sh does.
 """
 
 from __future__ import annotations
@@ -58,6 +58,15 @@ CASES = {
     "l-one-gpu": {**GPU, "scheduler": "lsf", "gpus": 1, "cpus": 4},
     "l-two-gpus": {**GPU, "scheduler": "lsf", "gpus": 2, "cpus": 2},
     "l-array": {**ONE, "scheduler": "lsf", "array": "1-3", "arraymax": 2, "params": ""},
+    "l-blaunch-nodes": {
+        **GPU,
+        "scheduler": "lsf",
+        "nodes": 2,
+        "tasks": 2,
+        "cpus": 2,
+        "gpus": 2,
+        "launch": "blaunch",
+    },
 }
 
 
