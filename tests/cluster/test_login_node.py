@@ -183,6 +183,8 @@ def test_port_22_taken_moves_the_login_node_to_2222(scratch, plan, tmp_path):
     and the laptop's ssh (with the page's ~/.ssh/config) still reaches it."""
     assert scratch.testcluster("down").returncode == 0
     with socket.socket() as s:
+        # SO_REUSEADDR as a daemon sets it: earlier tests' ssh connections leave TIME_WAIT
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind((login.address(plan), 22))
         s.listen()
         r = scratch.testcluster("up")
@@ -203,6 +205,7 @@ def test_both_ports_taken_is_a_clear_error(scratch, plan):
     assert scratch.testcluster("down").returncode == 0
     with socket.socket() as a, socket.socket() as b:
         for s, pt in ((a, 22), (b, 2222)):
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             s.bind((login.address(plan), pt))
             s.listen()
         r = scratch.testcluster("up")

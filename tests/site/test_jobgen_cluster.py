@@ -26,17 +26,20 @@ browser, server, watched = test_browser.browser, test_browser.server, test_brows
 
 pytestmark = [pytest.mark.browser, pytest.mark.cluster, pytest.mark.slow]
 
+# One write per line: processes on one node share the output file, and with
+# PYTHONUNBUFFERED print() writes each argument, separator and newline apart.
 REPORT = """\
 import os
 rank = os.environ.get("RANK", os.environ.get("SLURM_PROCID", "0"))
-print(
+line = " ".join([
     "report",
     f"node={os.environ.get('SLURMD_NODENAME', '?')}",
     f"rank={rank}",
     f"cpus_per_task={os.environ.get('SLURM_CPUS_PER_TASK', '1')}",
     f"gpus={os.environ.get('CUDA_VISIBLE_DEVICES', '')}",
     f"omp={os.environ.get('OMP_NUM_THREADS', '')}",
-)
+])
+os.write(1, (line + "\\n").encode())
 """
 PROGRAM = "python job_report.py"
 ONE = {"partition": "cpu", "time": "00:10:00", "mem": 2, "program": PROGRAM}

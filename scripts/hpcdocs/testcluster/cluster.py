@@ -618,6 +618,7 @@ def down(plan: Plan, purge: bool = False) -> None:
         _remove_cgroups(plan)
         rest = procs.ours(plan.state)
         procs.stop({p.pid for p in rest} | procs.descendants({p.pid for p in rest}))
+        procs.stop(login.strays(plan))
         _wait_gone(plan)
         hosts.remove(plan.state)
         remove_devices(plan)

@@ -178,6 +178,20 @@ def running(plan: Plan) -> procs.Proc | None:
     return None
 
 
+def strays(plan: Plan) -> set[int]:
+    """sshd processes of this cluster left without their sh (it was killed, e.g. by a
+    crash test): OpenSSH writes its process title over its environment, so procs.ours
+    cannot find them, but the title still names our sshd_config."""
+    tag = f" -f {config_file(plan)} ".encode()
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and procs._read(f"/proc/{entry}/comm").strip() == b"sshd":
+            title = procs._read(f"/proc/{entry}/cmdline").replace(b"\0", b" ") + b" "
+            if tag in title:
+                found.add(int(entry))
+    return found
+
+
 def argv(plan: Plan) -> list[str]:
     """sshd in the foreground (-D), with /home from the state directory mounted."""
     script = 'mount --bind "$0" /home && "$1" -D -f "$2" -E "$3"'
@@ -195,6 +209,8 @@ def start(plan: Plan, starter) -> None:
         if not write_files(plan, port(plan)):
             return
         procs.stop(procs.descendants({p.pid}) | {p.pid})  # sshd reads its config at start only
+    else:
+        procs.stop(strays(plan))  # an sshd of ours whose sh died still holds the port
     addr = address(plan)
     free = [pt for pt in PORTS if procs.port_free(addr, pt)]
     if not free:
