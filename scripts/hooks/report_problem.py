@@ -14,8 +14,6 @@ import sys
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from mkdocs.exceptions import PluginError
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hpcdocs import facts
 
@@ -47,10 +45,7 @@ TEXT = {
 
 
 def issues_url() -> str:
-    """site.issues_url from the facts; a clear error naming cluster.yml when it is wrong."""
-    found = [p for p in facts.problems() if p.startswith("site")]
-    if found:
-        raise PluginError(f"{facts.FACTS_FILE}: " + "; ".join(found))
+    """site.issues_url from the facts (checked by hpcdocs.facts_schema)."""
     return facts.get("site.issues_url").rstrip("/")
 
 
@@ -68,11 +63,6 @@ def new_issue_url(base: str, lang: str, title: str, address: str, source: str, s
     )
     query = urlencode({"title": words["title"].format(title=title), "body": body}, quote_via=quote)
     return f"{base}/new?{query}"
-
-
-def on_config(config, **kwargs):
-    issues_url()  # fail at the start of the build, not on the first page
-    return config
 
 
 def on_page_content(content, page, config, files, **kwargs):

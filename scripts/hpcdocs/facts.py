@@ -13,47 +13,51 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+from pydantic import ValidationError
 
 from hpcdocs import ROOT
+from hpcdocs import facts_schema as schema
 
 FACTS_FILE = Path(os.environ.get("HPCDOCS_FACTS", ROOT / "cluster.yml"))
 PLACEHOLDER = re.compile(r"\{\{\s*cluster\.([A-Za-z0-9_.-]+)\s*\}\}")
 
 
 class FactsError(ValueError):
-    """A placeholder names a fact cluster.yml does not have."""
+    """cluster.yml is not valid, or a placeholder names a fact it does not have."""
 
 
 # A true/false fact as pages show it; in snippets (no language) it stays true/false.
 YES_NO = {"zh": ("是", "否"), "en": ("yes", "no")}
 
-# The typed sections of cluster.yml: each key, its type, and whether it must be
-# there. problems() checks them; a key not listed is refused (a typo would
-# otherwise leave a page without its fact).
-STORAGE_AREA = {
-    "env": (str, True),
-    "path": (str, True),
-    "quota": (str, True),
-    "backed_up": (bool, True),
-    "quota_command": (str, True),
-    "purge_days": (int, False),
-}
-LSF = {
-    "unit_for_limits": (str, True),
-    "reserve_per_task": (bool, True),
-    "job_memlimit": (bool, True),
-}
-SITE = {"issues_url": (str, True)}
-LSF_UNITS = ("KB", "MB", "GB", "TB", "PB", "EB", "ZB")
-
 
 @cache
 def _load(path: str, mtime: float) -> dict:
     with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        text = fh.read()
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else path
+        raise FactsError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
     if not isinstance(data, dict):
         raise FactsError(f"{path}: the facts file must be a YAML mapping")
-    return data
+    return checked(data, source=path, text=text)
+
+
+def checked(data: dict, source: str = "facts", text: str | None = None) -> dict:
+    """The facts with the schema's defaults filled in; FactsError listing every problem.
+
+    Defaults come from the schema (hpcdocs.facts_schema), so every user of the
+    facts sees the same ones.
+    """
+    found = problems(data, source=source if text is not None else None, text=text)
+    if found:
+        raise FactsError(
+            f"{_shown(source)}: {len(found)} problem{'s' if len(found) > 1 else ''}:\n"
+            + "\n".join(found)
+        )
+    return schema.Facts.model_validate(data).model_dump(exclude_none=True)
 
 
 def load(path: Path | str = FACTS_FILE) -> dict:
@@ -113,59 +117,101 @@ def partitions(facts: dict | None = None) -> dict:
     return (load() if facts is None else facts)["partitions"]
 
 
-def _typed(section: dict, schema: dict, where: str) -> list[str]:
-    found = []
-    if not isinstance(section, dict):
-        return [f"{where}: must be a mapping"]
-    for key, (kind, required) in schema.items():
-        if key not in section:
-            if required:
-                found.append(f"{where}.{key}: missing")
-            continue
-        value = section[key]
-        # bool is an int in Python: purge_days: true is not a number of days.
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            found.append(
-                f"{where}.{key}: must be {kind.__name__}, not {type(value).__name__} ({value!r})"
-            )
-    for key in section:
-        if key not in schema:
-            found.append(f"{where}.{key}: unknown key (known: {', '.join(schema)})")
+def _lines(text: str) -> dict[tuple, int]:
+    """The line of every key and list item of a YAML text, by its path."""
+    found: dict[tuple, int] = {}
+
+    def walk(node, path):
+        found.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                found[(*path, key.value)] = key.start_mark.line + 1
+                walk(value, (*path, key.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, (*path, i))
+
+    root = yaml.compose(text)
+    if root is not None:
+        walk(root, ())
     return found
 
 
-def problems(facts: dict | None = None) -> list[str]:
-    """What is wrong with the typed sections (storage, lsf, site) of the facts; [] if nothing."""
-    facts = load() if facts is None else facts
-    found = []
-    storage = facts.get("storage")
-    if not isinstance(storage, dict) or not storage:
-        found.append("storage: missing (one entry per storage area)")
-    else:
-        for name, area in storage.items():
-            found += _typed(area, STORAGE_AREA, f"storage.{name}")
-            command = area.get("quota_command") if isinstance(area, dict) else None
-            if isinstance(command, str) and ("|" in command or not command.strip()):
-                found.append(
-                    f"storage.{name}.quota_command: must be one command without `|` "
-                    "(it is shown in a table cell)"
-                )
-    if "lsf" in facts:
-        found += _typed(facts["lsf"], LSF, "lsf")
-        unit = facts["lsf"].get("unit_for_limits") if isinstance(facts["lsf"], dict) else None
-        if isinstance(unit, str) and unit.upper() not in LSF_UNITS:
-            found.append(f"lsf.unit_for_limits: {unit!r} is not one of {', '.join(LSF_UNITS)}")
-    if "site" not in facts:
-        found.append("site: missing (site.issues_url: where readers report a problem)")
-    else:
-        found += _typed(facts["site"], SITE, "site")
-        url = facts["site"].get("issues_url") if isinstance(facts["site"], dict) else None
-        if isinstance(url, str) and not re.fullmatch(r"https://[^\s?#]+/issues/?", url):
-            found.append(
-                f"site.issues_url: {url!r} must be the https address of the repository's "
-                "issues, ending in /issues, without ?query or #fragment"
-            )
-    return found
+def _message(error: dict) -> str:
+    kind, value = error["type"], error.get("input")
+    if kind == "missing":
+        return "missing"
+    if kind == "extra_forbidden":
+        return "unknown key"
+    types = {"bool": "bool", "int": "int", "string": "str", "dict": "a mapping", "list": "a list"}
+    for prefix, name in types.items():
+        if kind.startswith(prefix + "_"):
+            return f"must be {name}, not {type(value).__name__} ({value!r})"
+    if kind == "string_pattern_mismatch":
+        return f"{value!r} does not match {error['ctx']['pattern']}"
+    if kind == "literal_error":
+        return f"{value!r}: must be {error['ctx']['expected']}"
+    if kind == "greater_than_equal":
+        return f"must be at least {error['ctx']['ge']}, not {value!r}"
+    if kind == "too_short":
+        return f"must not be empty (at least {error['ctx']['min_length']} entry)"
+    if kind == "value_error":
+        return str(error["ctx"]["error"])
+    return f"{value!r}: {error['msg']}"
+
+
+def _shown(path: str) -> str:
+    """A path as a maintainer reads it: relative to the repository when inside it."""
+    if not Path(path).is_absolute():
+        return str(path)
+    try:
+        return Path(path).relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def problems(
+    facts: dict | None = None, source: str | None = None, text: str | None = None
+) -> list[str]:
+    """Every problem of the facts at once, as `KEY: what is wrong`; [] if none.
+
+    With ``source`` and ``text`` (the file's name and content) each problem is
+    `FILE:LINE: KEY: what is wrong`, LINE being the line of the key at fault
+    (or of the section that lacks it). The schema is hpcdocs.facts_schema.
+    """
+    if facts is None:
+        source, text = str(FACTS_FILE), FACTS_FILE.read_text("utf-8")
+        facts = yaml.safe_load(text)
+    lines = _lines(text) if text is not None else {}
+    found: list[tuple[tuple, str]] = []
+    if not isinstance(facts, dict):
+        return [f"{source or 'facts'}: must be a YAML mapping"]
+    found += schema.cross_problems(facts)
+    try:
+        schema.Facts.model_validate(facts)
+    except ValidationError as exc:
+        for error in exc.errors():
+            # a model_validator's error carries no field: it is about the section
+            loc = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
+            message = _message(error)
+            if error["type"] == "extra_forbidden":
+                section = schema.section_of(loc[:-1])
+                if section is not None:
+                    message += f" (known: {', '.join(section.model_fields)})"
+            found.append((loc, message))
+
+    def line(loc: tuple) -> int:
+        while loc and loc not in lines:  # a missing key: the line of its section
+            loc = loc[:-1]
+        return lines.get(loc, 1)
+
+    found.sort(key=lambda item: line(item[0]))
+    shown = []
+    for loc, message in found:
+        key = ".".join(str(p) for p in loc) or "(top level)"
+        where = f"{_shown(source)}:{line(loc)}: " if source is not None else ""
+        shown.append(f"{where}{key}: {message}")
+    return shown
 
 
 def lsf_memory(facts: dict | None = None) -> dict:

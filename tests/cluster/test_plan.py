@@ -58,7 +58,10 @@ def test_modulefiles_for_every_module(tmp_path):
     [
         (lambda d: d["testcluster"].update(subnet="10.0.0.0/24"), "not a loopback subnet"),
         (lambda d: d["partitions"]["debug"].update(shares_nodes_with="nope"), "shares_nodes_with"),
-        (lambda d: d["partitions"]["gpu"].pop("cpus_per_node"), "missing key 'cpus_per_node'"),
+        (
+            lambda d: d["partitions"]["gpu"].pop("cpus_per_node"),
+            r"cluster.yml:\d+: partitions.gpu: .*needs cpus_per_node",
+        ),
     ],
 )
 def test_bad_facts_are_refused_with_file_and_key(tmp_path, change, message):

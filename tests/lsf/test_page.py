@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from hpcdocs import ROOT, facts
+from hpcdocs import ROOT, facts, facts_schema
 from hpcdocs.lsf import bjobs
 
 LAYER_WORDS = {"zh": ("兼容层", "近似"), "en": ("compatibility layer", "approximation")}
@@ -23,7 +23,7 @@ def test_memory_section_explains_rusage_and_the_limit_with_the_centres_settings(
     for parameter in ("LSF_UNIT_FOR_LIMITS", "RESOURCE_RESERVE_PER_TASK", "LSB_JOB_MEMLIMIT"):
         assert parameter in text, f"{lang}: {parameter} not explained"
     # every centre-specific memory setting comes from cluster.yml, none is typed in
-    for key in facts.LSF:
+    for key in facts_schema.Lsf.model_fields:
         assert f"{{{{ cluster.lsf.{key} }}}}" in text, f"{lang}: cluster.lsf.{key} not shown"
     assert '--8<-- "lsf/10-memory.lsf.sh"' in text
     assert "LSB_RESOURCE_ENFORCE" in text and "-hl" in text  # the cgroup case differs
@@ -42,7 +42,7 @@ def test_pending_section_shows_bjobs_p_and_names_the_layers_approximation(lang):
 
 
 def test_the_facts_file_records_how_the_centres_lsf_counts_memory():
-    assert set(facts.load()["lsf"]) == set(facts.LSF)
+    assert set(facts.load()["lsf"]) == set(facts_schema.Lsf.model_fields)
     assert facts.problems() == []
 
 

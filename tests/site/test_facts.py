@@ -2,10 +2,14 @@
 
 import copy
 import importlib.util
+import os
 import re
+import subprocess
+import sys
 from html import unescape
 
 import pytest
+import yaml
 from hpcdocs import ROOT, facts, tested
 from hpcdocs.snippets import Catalog
 
@@ -32,16 +36,6 @@ def test_a_wrong_key_is_reported_with_file_and_line():
         match=r"^page\.md:3: cluster\.partitions\.nope\.name is not in cluster\.yml",
     ):
         facts.render("a\nb\nc {{ cluster.partitions.nope.name }}", source="page.md")
-
-
-def test_facts_file_describes_the_partitions_pages_use():
-    parts = facts.partitions()
-    assert any(p.get("default") for p in parts.values()), "cluster.yml: no default partition"
-    for role, part in parts.items():
-        assert "name" in part, f"cluster.yml: partitions.{role} has no name"
-        assert "nodes" in part or "shares_nodes_with" in part, (
-            f"cluster.yml: partitions.{role} needs `nodes` or `shares_nodes_with`"
-        )
 
 
 # -- typed sections: storage and lsf -------------------------------------------------------
@@ -175,3 +169,161 @@ def test_home_page_claims_about_testing_match_the_snippets(lang):
     assert "(about-testing.md)" in text or "(about-testing.md#" in text
     # the per-page note the home page points to is the one the tested_on hook writes
     assert load_tested_on_hook().TEXT[lang]["title"] in text
+
+
+# -- the schema: every problem at once, with file and line ---------------------------------
+
+
+def facts_text(change) -> str:
+    data = yaml.safe_load(facts.FACTS_FILE.read_text("utf-8"))
+    change(data)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def test_every_problem_is_reported_at_once_with_file_line_and_key(tmp_path):
+    text = (
+        facts.FACTS_FILE.read_text("utf-8")
+        .replace("two_factor: true", "two_factor: yes please")
+        .replace('max_time: "2-00:00:00"', 'max_time: "2 days"')
+        .replace("shares_nodes_with: cpu ", "shares_nodes_with: cpu-nodes ")
+        .replace("quota: 1 TB", "quota: 1 TB\n    quota_comand: lfs quota")
+    )
+    path = tmp_path / "mine.yml"
+    path.write_text(text)
+    lines = text.splitlines()
+
+    def line_of(needle: str) -> int:
+        return next(i for i, line in enumerate(lines, 1) if needle in line)
+
+    with pytest.raises(facts.FactsError) as err:
+        facts.load(path)
+    message = str(err.value).splitlines()
+    assert message[0] == f"{path}: 4 problems:"
+    assert message[1:] == [
+        f"{path}:{line_of('yes please')}: two_factor: must be bool, not str ('yes please')",
+        f"{path}:{line_of('2 days')}: partitions.gpu.max_time: '2 days' is not a Slurm time "
+        "(M, M:S, H:M:S, D-H, D-H:M, D-H:M:S or UNLIMITED)",
+        f"{path}:{line_of('cpu-nodes')}: partitions.debug.shares_nodes_with: 'cpu-nodes' is "
+        "not a partition with nodes of its own (cpu, gpu)",
+        f"{path}:{line_of('quota_comand')}: storage.work.quota_comand: unknown key "
+        "(known: env, path, quota, backed_up, quota_command, purge_days)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["partitions"]["cpu"].pop("default"), r"^partitions: exactly one .*found 0"),
+        (
+            lambda d: d["partitions"]["gpu"].update(default=True),
+            r"^partitions: exactly one .*found 2: cpu, gpu",
+        ),
+        (
+            lambda d: d["partitions"]["gpu"].pop("gpu_type"),
+            r"^partitions.gpu: gpus_per_node without",
+        ),
+        (
+            lambda d: d["partitions"]["debug"].update(nodes=1),
+            r"^partitions.debug: nodes and shares_nodes_with together",
+        ),
+        (
+            lambda d: d["partitions"]["debug"].update(default_time="01:00:00"),
+            r"^partitions.debug: default_time 01:00:00 is longer than max_time 00:30:00",
+        ),
+        (lambda d: d["partitions"]["debug"].update(name="cpu"), r"two partitions are called 'cpu'"),
+        (
+            lambda d: d["partitions"]["gpu"].update(nodes=0),
+            r"^partitions.gpu.nodes: must be at least 1, not 0$",
+        ),
+        (lambda d: d.update(scheduler="pbs"), r"^scheduler: 'pbs': must be 'slurm' or 'lsf'"),
+        (lambda d: d["testcluster"].update(subnet="10.0.0.0/24"), r"not a loopback subnet"),
+        (lambda d: d["modules"].pop("conda"), r"^modules: needs a `conda` entry"),
+        (lambda d: d["display_name"].pop("en"), r"^display_name.en: missing"),
+        (lambda d: d["conda"].update(envs="torch"), r"^conda.envs: must be a list"),
+        (lambda d: d.update(cuda_version=12.8), r"^cuda_version: must be str, not float"),
+        (lambda d: d.update(gpu_types={}), r"^gpu_types: unknown key \(known: name, "),
+    ],
+)
+def test_schema_problems_are_named(change, message):
+    data = yaml.safe_load(facts_text(change))
+    found = facts.problems(data)
+    assert any(re.search(message, p) for p in found), found
+
+
+def test_defaults_come_from_the_schema(tmp_path):
+    def minimal(d):
+        for key in ("testcluster", "scheduler", "two_factor", "default_account"):
+            d.pop(key)
+        d["partitions"]["debug"].pop("default_time")
+        d["conda"].pop("envs")
+
+    path = tmp_path / "cluster.yml"
+    path.write_text(facts_text(minimal))
+    loaded = facts.load(path)
+    assert loaded["testcluster"] == {"max_nodes_per_partition": 2, "subnet": "127.0.77.0/24"}
+    assert (loaded["scheduler"], loaded["two_factor"], loaded["default_account"]) == (
+        "slurm",
+        False,
+        "users",
+    )
+    assert loaded["partitions"]["debug"]["default_time"] == "00:30:00"  # Slurm: MaxTime
+    assert loaded["partitions"]["cpu"]["gpus_per_node"] == 0
+    assert loaded["conda"]["envs"] == ["torch", "tf", "sci"]
+    assert "purge_days" not in loaded["storage"]["home"]  # no default: left out
+
+
+def test_a_bad_facts_file_stops_the_build_with_what_the_page_shows(tmp_path):
+    """The facts page's example is the real build's output for the same broken file."""
+    from hpcdocs import factsdoc
+
+    path = tmp_path / "cluster.yml"
+    path.write_text(factsdoc.broken_text())
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
+        cwd=ROOT,
+        env=dict(os.environ, HPCDOCS_FACTS=str(path), NO_MKDOCS_2_WARNING="1"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode != 0 and not (tmp_path / "site").exists()
+    shown = factsdoc.example().splitlines()[1:-1]  # the lines inside the code block
+    printed = (proc.stdout + proc.stderr).replace(f"{path}", "cluster.yml")
+    for line in shown:
+        assert line in printed, (line, printed[-3000:])
+
+
+def test_a_bad_facts_file_starts_no_test_cluster(tmp_path):
+    path = tmp_path / "cluster.yml"
+    path.write_text(facts_text(lambda d: d["partitions"]["gpu"].update(max_time="2 days")))
+    state = tmp_path / "state"
+    proc = subprocess.run(
+        [str(ROOT / "scripts" / "testcluster"), "up"],
+        env=dict(os.environ, HPCDOCS_FACTS=str(path), TESTCLUSTER_DIR=str(state)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert re.search(r"cluster\.yml:\d+: partitions\.gpu\.max_time: '2 days' is not", proc.stderr)
+    assert not state.exists()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_facts_reference_lists_every_key_of_the_schema(built_site, lang):
+    from hpcdocs import facts_schema, factsdoc
+
+    assert built_site["proc"].returncode == 0, built_site["proc"].stderr[-3000:]
+    page = built_site["dir"] / ("facts/index.html" if lang == "zh" else "en/facts/index.html")
+    html = page.read_text("utf-8")
+    assert factsdoc.MARKER not in html and factsdoc.EXAMPLE_MARKER not in html
+    for path, model, _ in factsdoc.sections():
+        anchor = "facts-" + re.sub(r"[^a-z0-9]+", "-", (path or "top").lower()).strip("-")
+        start = html.index(f'id="{anchor}"')
+        table = html[start : html.index("</table>", start)]
+        for name in model.model_fields:
+            assert f"<code>{name}</code>" in table, (lang, path, name)
+    # a key pages show links to the page; a key a tool reads names the tool
+    assert 'href="../getting-started/"' in html or 'href="../getting-started/index.html"' in html
+    assert factsdoc.TOOLS[lang]["testcluster"] in html
+    assert len(facts_schema.Facts.model_fields) >= 17

@@ -5,38 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-TIME = re.compile(
-    r"^(?:(?P<days>\d+)-(?P<dh>\d+)(?::(?P<dm>\d+)(?::(?P<ds>\d+))?)?"  # D-H[:M[:S]]
-    r"|(?P<a>\d+)(?::(?P<b>\d+)(?::(?P<c>\d+))?)?)$"  # M | M:S | H:M:S
-)
-UNLIMITED = {"infinite", "unlimited"}
+from hpcdocs.units import slurm_megabytes, slurm_minutes
 
-
-def slurm_megabytes(value: str) -> int | None:
-    """Megabytes in a Slurm memory size (4G, 512M, 4096), None when not valid."""
-    m = re.fullmatch(r"(\d+)([KMGTkmgt]?)", value)
-    if not m:
-        return None
-    scale = {"k": 1 / 1024, "m": 1, "g": 1024, "t": 1024 * 1024, "": 1}[m[2].lower()]
-    return int(int(m[1]) * scale)
-
-
-def slurm_minutes(value: str) -> float | None:
-    """Minutes in a Slurm time string, inf for UNLIMITED, None when not valid."""
-    if value.lower() in UNLIMITED:
-        return float("inf")
-    m = TIME.match(value)
-    if not m:
-        return None
-    if m["days"] is not None:
-        d, h, mi, s = (int(m[k] or 0) for k in ("days", "dh", "dm", "ds"))
-        return d * 1440 + h * 60 + mi + s / 60
-    a, b, c = m["a"], m["b"], m["c"]
-    if c is not None:  # H:M:S
-        return int(a) * 60 + int(b) + int(c) / 60
-    if b is not None:  # M:S
-        return int(a) + int(b) / 60
-    return float(a)
+__all__ = ["Cluster", "Partition", "slurm_megabytes", "slurm_minutes"]
 
 
 @dataclass

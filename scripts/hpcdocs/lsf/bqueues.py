@@ -8,6 +8,7 @@ from hpcdocs import facts
 from hpcdocs.lsf import LsfError, slurm
 from hpcdocs.lsf.cli import main_wrapper, split_flags
 from hpcdocs.lsf.jobenv import expand_hostlist
+from hpcdocs.units import slurm_minutes
 
 HELP = """
 usage: bqueues [-l | -w] [queue_name ...]
@@ -42,14 +43,9 @@ def parse_partitions(text: str) -> dict[str, dict]:
 
 
 def minutes(slurm_time: str) -> float | None:
-    """Slurm's [D-]HH:MM:SS (or UNLIMITED) in minutes."""
-    if not slurm_time or slurm_time.upper() in ("UNLIMITED", "NONE"):
-        return None
-    days, _, clock = slurm_time.rpartition("-")
-    parts = [int(x) for x in clock.split(":")]
-    while len(parts) < 3:
-        parts.insert(0, 0)
-    return int(days or 0) * 1440 + parts[0] * 60 + parts[1] + parts[2] / 60
+    """Slurm's [D-]HH:MM:SS in minutes; None for UNLIMITED, NONE or nothing."""
+    found = slurm_minutes(slurm_time) if slurm_time else None
+    return None if found is None or found == float("inf") else found
 
 
 def counts(jobs: list[slurm.Job], queue: str) -> dict[str, int]:

@@ -122,74 +122,55 @@ class Plan:
         return [n for n in self.nodes if n.gpus]
 
 
-def _need(spec: dict, key: str, where: str):
-    if key not in spec:
-        raise PlanError(f"{where}: missing key '{key}'")
-    return spec[key]
-
-
 def make_plan(state: Path | None = None, facts_file: Path | None = None) -> Plan:
     facts_file = Path(facts_file or os.environ.get("HPCDOCS_FACTS") or facts.FACTS_FILE)
     state = Path(state or os.environ.get("TESTCLUSTER_DIR") or DEFAULT_STATE).resolve()
-    data = facts.load(facts_file)
-    tc = data.get("testcluster") or {}
-    max_nodes = int(tc.get("max_nodes_per_partition", 2))
-    try:
-        subnet = ipaddress.ip_network(tc.get("subnet", "127.0.77.0/24"))
-    except ValueError as exc:
-        raise PlanError(f"{facts_file}: testcluster.subnet: {exc}") from None
-    if not subnet.is_loopback:
-        raise PlanError(f"{facts_file}: testcluster.subnet {subnet} is not a loopback subnet")
+    try:  # checked against hpcdocs.facts_schema: every key below is there and well typed
+        data = facts.load(facts_file)
+    except facts.FactsError as exc:
+        raise PlanError(str(exc)) from None
+    max_nodes = data["testcluster"]["max_nodes_per_partition"]
+    subnet = ipaddress.ip_network(data["testcluster"]["subnet"])
     hosts = list(subnet.hosts())
     plan = Plan(
         facts_file=facts_file,
         facts=data,
         state=state,
-        cluster_name=str(_need(data, "name", str(facts_file))),
+        cluster_name=data["name"],
         hostname=socket.gethostname().split(".")[0],
         ctl_addr=str(hosts[0]),
     )
-    parts = _need(data, "partitions", str(facts_file))
+    parts = data["partitions"]
     next_host = 10  # nodes on .11, .12, ...
     own_nodes: dict[str, list[str]] = {}
     for role, spec in parts.items():
-        where = f"{facts_file}: partitions.{role}"
         if "shares_nodes_with" in spec:
             continue
-        prefix = _need(spec, "node_prefix", where)
-        count = min(int(_need(spec, "nodes", where)), max_nodes)
-        gpus = int(spec.get("gpus_per_node", 0) or 0)
-        if gpus and not spec.get("gpu_type"):
-            raise PlanError(f"{where}: gpus_per_node without gpu_type")
         own_nodes[role] = []
-        for i in range(1, count + 1):
+        for i in range(1, min(spec["nodes"], max_nodes) + 1):
             if next_host >= len(hosts):
                 raise PlanError(f"{facts_file}: testcluster.subnet {subnet} is too small")
             node = Node(
-                name=f"{prefix}{i:02d}",
+                name=f"{spec['node_prefix']}{i:02d}",
                 addr=str(hosts[next_host]),
                 partition_role=role,
-                cpus=int(_need(spec, "cpus_per_node", where)),
-                memory_mb=int(_need(spec, "memory_mb_per_node", where)),
+                cpus=spec["cpus_per_node"],
+                memory_mb=spec["memory_mb_per_node"],
                 gpu_type=spec.get("gpu_type"),
-                gpus=gpus,
+                gpus=spec["gpus_per_node"],
             )
             next_host += 1
             plan.nodes.append(node)
             own_nodes[role].append(node.name)
     for role, spec in parts.items():
-        where = f"{facts_file}: partitions.{role}"
-        owner = spec.get("shares_nodes_with", role)
-        if owner not in own_nodes:
-            raise PlanError(f"{where}: shares_nodes_with '{owner}' is not a partition with nodes")
         plan.partitions.append(
             Partition(
                 role=role,
-                name=str(_need(spec, "name", where)),
-                nodes=own_nodes[owner],
-                default=bool(spec.get("default", False)),
-                max_time=str(spec.get("max_time", "UNLIMITED")),
-                default_time=str(spec.get("default_time", "01:00:00")),
+                name=spec["name"],
+                nodes=own_nodes[spec.get("shares_nodes_with", role)],
+                default=spec["default"],
+                max_time=spec["max_time"],
+                default_time=spec["default_time"],
             )
         )
     return plan

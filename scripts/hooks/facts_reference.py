@@ -1,0 +1,35 @@
+"""MkDocs hook: the facts are checked before anything is built, and the facts
+reference page is generated from their schema.
+
+- on_config: cluster.yml (or HPCDOCS_FACTS) against hpcdocs.facts_schema;
+  every problem at once, as ``FILE:LINE: KEY: what is wrong``, stops the build.
+- on_page_markdown: a page's ``<!-- facts-reference -->`` line becomes the
+  tables of hpcdocs.factsdoc.reference() in the page's language, and its
+  ``<!-- facts-example -->`` line what the check prints for a broken copy.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from hpcdocs import facts, factsdoc
+
+
+def on_config(config, **kwargs):
+    try:
+        facts.load()
+    except (facts.FactsError, OSError) as exc:
+        raise PluginError(str(exc)) from None
+    return config
+
+
+def on_page_markdown(markdown, page, config, **kwargs):
+    if factsdoc.MARKER not in markdown:
+        return markdown
+    lang = page.file.src_uri.split("/", 1)[0]
+    markdown = markdown.replace(factsdoc.EXAMPLE_MARKER, factsdoc.example())
+    return markdown.replace(factsdoc.MARKER, factsdoc.reference(lang))

@@ -1,0 +1,243 @@
+"""The facts reference (docs/*/facts.md), generated from hpcdocs.facts_schema.
+
+``reference(lang)`` is Markdown: one table per section of cluster.yml with
+every key, its type, its default, its meaning and the pages that show it
+(found from their ``{{ cluster.KEY }}`` placeholders and those of the
+snippets they include). The build hook scripts/hooks/facts_reference.py puts
+it where a page has the marker line ``<!-- facts-reference -->``.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from functools import cache
+
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
+
+from hpcdocs import ROOT
+from hpcdocs import facts_schema as schema
+from hpcdocs.facts import PLACEHOLDER
+
+MARKER = "<!-- facts-reference -->"
+EXAMPLE_MARKER = "<!-- facts-example -->"
+
+
+def _broken(data: dict) -> dict:
+    """A copy of the facts with the mistakes the example shows."""
+    import copy
+
+    data = copy.deepcopy(data)
+    gpu = data["partitions"]["gpu"]
+    gpu["max_time"] = "2 days"
+    gpu.pop("cpus_per_node")
+    data["partitions"]["debug"]["shares_nodes_with"] = "cpu-nodes"
+    data["storage"]["work"]["backed_up"] = "no"
+    data["storage"]["work"]["quota_comand"] = data["storage"]["work"].pop("quota_command")
+    return data
+
+
+def broken_text() -> str:
+    """The facts file with the example's mistakes, as YAML."""
+    import yaml
+
+    from hpcdocs import facts
+
+    data = _broken(yaml.safe_load(facts.FACTS_FILE.read_text("utf-8")))
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def example() -> str:
+    """What the check prints for the facts file with the mistakes of _broken() (Markdown).
+
+    The output is the real checker's on a copy of the facts file, so the page
+    cannot show a message format the code no longer writes.
+    """
+    import yaml
+
+    from hpcdocs import facts
+
+    text = broken_text()
+    found = facts.problems(yaml.safe_load(text), source="cluster.yml", text=text)
+    body = "\n".join([f"ERROR   -  cluster.yml: {len(found)} problems:", *found])
+    return f'``` text title="make build"\n{body}\n```'
+
+
+TOOLS = {
+    "zh": {
+        "testcluster": "测试集群",
+        "lint": "作业脚本检查",
+        "lsf": "LSF 兼容层",
+        "generator": "作业脚本生成器",
+        "snippets": "代码片段测试",
+        "hooks": "站点构建",
+    },
+    "en": {
+        "testcluster": "test cluster",
+        "lint": "job-script lint",
+        "lsf": "LSF layer",
+        "generator": "job-script generator",
+        "snippets": "snippet tests",
+        "hooks": "site build",
+    },
+}
+WORDS = {
+    "zh": {
+        "key": "键",
+        "type": "类型",
+        "default": "默认值",
+        "meaning": "含义",
+        "pages": "用到它的页面和工具",
+        "required": "必填",
+        "none": "（不写）",
+        "mapping": "映射",
+        "list": "列表",
+        "text": "文本",
+        "number": "整数",
+        "bool": "true/false",
+        "role": "角色名",
+        "top": "顶层",
+    },
+    "en": {
+        "key": "Key",
+        "type": "Type",
+        "default": "Default",
+        "meaning": "Meaning",
+        "pages": "Used by (pages, tools)",
+        "required": "required",
+        "none": "(left out)",
+        "mapping": "mapping",
+        "list": "list",
+        "text": "text",
+        "number": "integer",
+        "bool": "true/false",
+        "role": "ROLE",
+        "top": "Top level",
+    },
+}
+
+
+def _type(kind, w: dict) -> str:
+    origin = typing.get_origin(kind)
+    args = [a for a in typing.get_args(kind) if a is not type(None)]
+    if origin in (typing.Union, types.UnionType):
+        return _type(args[0], w)
+    if origin is typing.Literal:
+        return " / ".join(f"`{a}`" for a in typing.get_args(kind))
+    if origin is dict:
+        inner = args[1]
+        return (
+            w["mapping"]
+            if isinstance(inner, type) and issubclass(inner, BaseModel)
+            else (f"{w['mapping']} ({w['text']})")
+        )
+    if origin is list:
+        return f"{w['list']} ({w['text']})"
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return w["mapping"]
+    return {str: w["text"], int: w["number"], bool: w["bool"]}.get(kind, str(kind))
+
+
+def _default(field, w: dict) -> str:
+    if field.is_required():
+        return f"**{w['required']}**"
+    if (field.json_schema_extra or {}).get("default_shown"):
+        return f"= `{field.json_schema_extra['default_shown']}`"
+    value = field.default if field.default_factory is None else field.default_factory()
+    if value is None or value is PydanticUndefined:
+        return w["none"]
+    if isinstance(value, BaseModel):
+        return "—"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if value == "":
+        return '`""`'
+    if isinstance(value, list):
+        return "`[" + ", ".join(map(str, value)) + "]`"
+    return f"`{value}`"
+
+
+def _model_of(kind) -> type[BaseModel] | None:
+    args = [a for a in typing.get_args(kind) if a is not type(None)]
+    for candidate in (kind, *args):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def used_by(field) -> list[str]:
+    return list((field.json_schema_extra or {}).get("used_by", []))
+
+
+def sections() -> list[tuple[str, type[BaseModel], list[str]]]:
+    """(path pattern, model, tools that read it) for the top level and each section."""
+    found = [("", schema.Facts, [])]
+    for name, field in schema.Facts.model_fields.items():
+        inner = _model_of(field.annotation)
+        if inner is None or inner is schema.Text:
+            continue
+        is_dict = typing.get_origin(field.annotation) is dict
+        found.append((f"{name}.<ROLE>" if is_dict else name, inner, used_by(field)))
+    return found
+
+
+@cache
+def _pages_by_key(lang: str) -> dict[str, set[str]]:
+    """Facts placeholders (roles replaced by <ROLE>) and the pages of `lang` that show them."""
+    from hpcdocs.snippets import Catalog
+
+    roles = {"partitions": schema.Facts, "storage": schema.Facts}
+    users: dict[str, set[str]] = {}
+
+    def note(text: str, page: str):
+        for match in PLACEHOLDER.finditer(text):
+            parts = match.group(1).split(".")
+            if parts[0] in roles and len(parts) > 2:
+                parts[1] = "<ROLE>"
+            users.setdefault(".".join(parts), set()).add(page)
+
+    for md in sorted((ROOT / "docs" / lang).glob("*.md")):
+        note(md.read_text("utf-8"), md.stem)
+    for snip in Catalog.load().snippets:
+        text = (ROOT / "snippets" / snip.path).read_text("utf-8")
+        for page in snip.pages:
+            if page.startswith(f"docs/{lang}/"):
+                note(text, page.rsplit("/", 1)[-1].removesuffix(".md"))
+    return users
+
+
+def reference(lang: str) -> str:
+    """The reference as Markdown for one language."""
+    w = WORDS[lang]
+    users = _pages_by_key(lang)
+    out = []
+    for path, model, tools in sections():
+        title = f"`{path}`" if path else w["top"]
+        anchor = re.sub(r"[^a-z0-9]+", "-", (path or "top").lower()).strip("-")
+        out += [f"### {title} {{ #facts-{anchor} }}", ""]
+        out += [
+            f"| {w['key']} | {w['type']} | {w['default']} | {w['meaning']} | {w['pages']} |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for name, field in model.model_fields.items():
+            key = f"{path}.{name}" if path else name
+            meaning = field.description if lang == "en" else field.json_schema_extra["zh"]
+            shown = sorted(
+                {
+                    page
+                    for k, pages in users.items()
+                    if k == key or k.startswith(key + ".")
+                    for page in pages
+                }
+            )
+            links = [f"[{p}]({p}.md)" for p in shown]
+            links += [f"*{TOOLS[lang][t]}*" for t in (used_by(field) or tools)]
+            cell = meaning.replace("|", "\\|")
+            out.append(
+                f"| `{name}` | {_type(field.annotation, w)} | {_default(field, w)} | {cell} "
+                f"| {', '.join(links) or '—'} |"
+            )
+        out.append("")
+    return "\n".join(out)
