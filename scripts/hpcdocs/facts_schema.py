@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from hpcdocs.units import slurm_minutes
+from hpcdocs.slurmspec import slurm_minutes
 
 
 def describe(en: str, zh: str, **kw):

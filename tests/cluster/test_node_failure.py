@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 
+from hpcdocs.poll import until
 from hpcdocs.testcluster import cluster as cluster_mod
 from hpcdocs.testcluster.plan import make_plan
 
@@ -24,20 +24,13 @@ def job_field(c, jobid: str, name: str) -> str:
     return ""
 
 
-def wait_until(predicate, timeout: float, what) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, what()
-        time.sleep(0.2)
-
-
 def test_dead_slurmd_marks_node_down_and_requeues_or_fails_its_jobs(scratch):
     c = scratch.client()
     node = "tcn02"
     keep = c.sbatch(f"-w {node} --requeue -o /dev/null --wrap 'sleep 300'")
     lose = c.sbatch(f"-w {node} --no-requeue -o /dev/null --wrap 'sleep 300'")
     jobs = (keep, lose)
-    wait_until(
+    until(
         lambda: {job_field(c, j, "JobState") for j in jobs} == {"RUNNING"},
         30,
         lambda: c.run("squeue").stdout,
@@ -47,10 +40,10 @@ def test_dead_slurmd_marks_node_down_and_requeues_or_fails_its_jobs(scratch):
     try:
         # No answer for SlurmdTimeout (10 s; a just-started job's node gets some
         # more grace): DOWN, about 20-30 s after the kill.
-        wait_until(lambda: node_state(c, node).startswith("down"), 60, lambda: node_state(c, node))
+        until(lambda: node_state(c, node).startswith("down"), 60, lambda: node_state(c, node))
         assert c.wait_job(lose, timeout=30) == "NODE_FAIL"
         # The requeued job is pending again, for its node (it asked for that one).
-        wait_until(
+        until(
             lambda: job_field(c, keep, "Restarts") == "1",
             30,
             lambda: c.run(f"scontrol show job {keep}").stdout,

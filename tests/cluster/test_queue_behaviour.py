@@ -6,11 +6,11 @@ inside a running job with `srun --jobid --overlap --pty`."""
 from __future__ import annotations
 
 import re
-import time
 import uuid
 
 import pytest
 from hpcdocs import ROOT, facts
+from hpcdocs.poll import until
 from ptyshell import run_on_pty
 
 CPU = facts.get("partitions.cpu")
@@ -26,15 +26,6 @@ def _page_says(text: str) -> None:
 
 def _show(cluster, jobid: str) -> str:
     return cluster.run(f"scontrol show job {jobid}").stdout
-
-
-def _wait_for(predicate, timeout: float = 30, step: float = 0.5):
-    deadline = time.monotonic() + timeout
-    while True:
-        got = predicate()
-        if got or time.monotonic() > deadline:
-            return got
-        time.sleep(step)
 
 
 def test_requeue_is_for_batch_jobs_only(cluster):
@@ -57,14 +48,14 @@ def test_requeued_job_keeps_its_id_and_waits_for_begin_time(cluster, tmp_path):
         f"--partition={DEBUG['name']} --time=00:02:00 --wrap='sleep 120'", cwd=tmp_path
     )
     try:
-        assert _wait_for(lambda: "JobState=RUNNING" in _show(cluster, jobid)), _show(cluster, jobid)
+        assert until(lambda: "JobState=RUNNING" in _show(cluster, jobid)), _show(cluster, jobid)
         r = cluster.run(f"scontrol requeue {jobid}")
         assert r.returncode == 0, r.stderr
-        shown = _wait_for(lambda: (s := _show(cluster, jobid)) and "Reason=BeginTime" in s and s)
+        shown = until(lambda: (s := _show(cluster, jobid)) and "Reason=BeginTime" in s and s)
         assert shown, _show(cluster, jobid)
         assert f"JobId={jobid} " in shown and "JobState=PENDING" in shown, shown
         assert "Restarts=1" in shown, shown
-        hist = _wait_for(
+        hist = until(
             lambda: (
                 "REQUEUED"
                 in (out := cluster.run(f"sacct -X -D -n -j {jobid} -o JobID,State").stdout)
@@ -104,15 +95,13 @@ def test_maintenance_reservation_holds_jobs_that_would_cross_it(cluster, mainten
         reason = "ReqNodeNotAvail, Reserved for maintenance"
         # squeue shows the reason as the page writes it (scontrol puts _ for the spaces).
         squeue = f"squeue -h -j {jobid} -o %r"
-        assert _wait_for(lambda: cluster.run(squeue).stdout.strip() == reason), _show(
-            cluster, jobid
-        )
+        assert until(lambda: cluster.run(squeue).stdout.strip() == reason), _show(cluster, jobid)
         r = cluster.run(f"scontrol show reservation {maintenance}")
         assert "Flags=MAINT" in r.stdout, r.stdout
         # Shortened to end before the maintenance, it starts at once.
         r = cluster.run(f"scontrol update JobId={jobid} TimeLimit=1-00:00:00")
         assert r.returncode == 0, r.stderr
-        assert _wait_for(
+        assert until(
             lambda: re.search(r"JobState=(RUNNING|COMPLETED|COMPLETING)", _show(cluster, jobid))
         ), _show(cluster, jobid)
     finally:
@@ -132,7 +121,7 @@ def test_shell_inside_a_running_job(cluster, tmp_path):
         cwd=tmp_path,
     )
     try:
-        assert _wait_for(lambda: "JobState=RUNNING" in _show(cluster, jobid)), _show(cluster, jobid)
+        assert until(lambda: "JobState=RUNNING" in _show(cluster, jobid)), _show(cluster, jobid)
         rc, text = run_on_pty(
             f"srun --jobid={jobid} --overlap --pty bash --norc -i",
             cluster.env,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import time
 
+from hpcdocs.poll import until
+
 TRAP_SCRIPT = """#!/bin/bash
 trap 'echo "TERM $(date +%s.%N)" >> {out}' TERM
 echo "ready $(date +%s.%N) $$" >> {out}
@@ -15,13 +17,6 @@ while :; do sleep 0.1; done
 def kill_wait(cluster) -> int:
     r = cluster.run("scontrol show config | grep -E '^KillWait'")
     return int(r.stdout.split("=")[1].split()[0])
-
-
-def wait_for(predicate, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 def gone(cluster, jobid: str, pid: int):
@@ -36,12 +31,12 @@ def test_scancel_sends_sigterm_then_sigkill_after_killwait(cluster, tmp_path):
     out = tmp_path / "trap.log"
     r = cluster.run("sbatch --parsable -o /dev/null", input=TRAP_SCRIPT.format(out=out))
     jobid = r.stdout.strip()
-    wait_for(lambda: out.exists() and "ready" in out.read_text())
+    until(lambda: out.exists() and "ready" in out.read_text())
     pid = int(out.read_text().split()[2])
     wait = kill_wait(cluster)
     t0 = time.time()
     assert cluster.run(f"scancel {jobid}").returncode == 0
-    wait_for(gone(cluster, jobid, pid), timeout=wait + 30)
+    until(gone(cluster, jobid, pid), timeout=wait + 30)
     ended = time.time()
     assert cluster.wait_job(jobid, timeout=wait + 30) == "CANCELLED"
     terms = [
@@ -57,9 +52,9 @@ def test_scancel_signal_only_signals(cluster, tmp_path):
     out = tmp_path / "trap.log"
     r = cluster.run("sbatch --parsable -o /dev/null", input=TRAP_SCRIPT.format(out=out))
     jobid = r.stdout.strip()
-    wait_for(lambda: out.exists() and "ready" in out.read_text())
+    until(lambda: out.exists() and "ready" in out.read_text())
     assert cluster.run(f"scancel --batch --signal=TERM {jobid}").returncode == 0
-    wait_for(lambda: "TERM" in out.read_text())
+    until(lambda: "TERM" in out.read_text())
     r = cluster.run(f"squeue -h -j {jobid} -o %T")
     assert r.stdout.strip() == "RUNNING"  # a signal alone does not end the job
     cluster.run(f"scancel {jobid}")

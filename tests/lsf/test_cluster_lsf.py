@@ -5,6 +5,7 @@ import time
 
 import pytest
 from hpcdocs import facts
+from hpcdocs.poll import until
 
 CPU = facts.get("partitions.cpu.name")
 GPU = facts.get("partitions.gpu.name")
@@ -31,13 +32,11 @@ def job_id(stdout):
 
 
 def wait_for_stat(lsf, jid, stat, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
+    def reached():
         r = lsf(f"bjobs -a {jid}")
-        if re.search(rf"^{jid}\s+\S+\s+{stat}\b", r.stdout, re.M):
-            return r.stdout
-        time.sleep(0.5)
-    pytest.fail(f"job {jid} never reached {stat}: {r.stdout}{r.stderr}")
+        return re.search(rf"^{jid}\s+\S+\s+{stat}\b", r.stdout, re.M) and r.stdout
+
+    return until(reached, timeout, f"job {jid} in {stat}", step=0.5)
 
 
 SCRIPT = f"""#!/bin/bash

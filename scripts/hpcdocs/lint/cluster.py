@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from hpcdocs.units import slurm_megabytes, slurm_minutes
+from hpcdocs.slurmspec import slurm_megabytes, slurm_minutes
 
 __all__ = ["Cluster", "Partition", "slurm_megabytes", "slurm_minutes"]
 

@@ -8,7 +8,7 @@ from hpcdocs import facts
 from hpcdocs.lsf import LsfError, slurm
 from hpcdocs.lsf.cli import main_wrapper, split_flags
 from hpcdocs.lsf.jobenv import expand_hostlist
-from hpcdocs.units import slurm_minutes
+from hpcdocs.slurmspec import slurm_minutes
 
 HELP = """
 usage: bqueues [-l | -w] [queue_name ...]

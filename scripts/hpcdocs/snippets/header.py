@@ -11,6 +11,8 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
+from hpcdocs.slurmspec import FINAL_STATES
+
 # The comment marks of the languages snippets are written in (shell, Python,
 # C-like, SQL/Lua, TeX/MATLAB, Fortran, Lisp, batch, HTML/XML, CSS).
 COMMENT = r"(?:#|//|--|%|!|;|REM\b|<!--|/\*)"
@@ -19,10 +21,7 @@ COMMENT_LINE = re.compile(rf"^[ \t]*{COMMENT}")
 # Whole header lines, to remove them from what readers see (scripts/hooks/snippets.py).
 HEADER_LINES = re.compile(rf"^[ \t]*{COMMENT}[ \t]*test:.*(?:\n|$)", re.MULTILINE)
 RUNS = ("bash", "console", "python", "sbatch", "bsub", "static", "none")
-STATES = (
-    "COMPLETED", "FAILED", "TIMEOUT", "CANCELLED", "OUT_OF_MEMORY",
-    "NODE_FAIL", "PREEMPTED", "BOOT_FAIL", "DEADLINE",
-)  # fmt: skip
+STATES = FINAL_STATES
 KEYS = ("run", "expect", "reject", "state", "exit", "timeout", "env", "args", "with", "needs",
         "why", "step-cpus-per-task", "home", "input", "prepare")  # fmt: skip
 FLAGS = ("gpu", "login", "fresh-home")

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hpcdocs import ROOT, facts
+from hpcdocs.slurmspec import FINAL_STATES
 from hpcdocs.snippets import Catalog, Snippet, console
 from hpcdocs.snippets.header import working_name
 from hpcdocs.snippets.laptop import file_size, read_from
@@ -32,8 +33,6 @@ from hpcdocs.snippets.static import env_without_venv
 WORKROOT = ROOT / ".cache" / "snippets" / "runs"
 KEEP_RUNS_S = 3600  # older working directories of a snippet are removed
 OUTPUT_LIMIT = 20_000  # characters of output kept in a failure report, per file
-FINAL_STATES = ("COMPLETED", "FAILED", "TIMEOUT", "CANCELLED", "OUT_OF_MEMORY", "NODE_FAIL",
-                "PREEMPTED", "BOOT_FAIL", "DEADLINE")  # fmt: skip
 SACCT_FIELDS = (
     "JobID,JobName%30,Partition,State,ExitCode,Elapsed,NodeList,NTasks,AllocCPUS,Start,End"
 )

@@ -22,20 +22,9 @@ import subprocess
 import time
 from pathlib import Path
 
-# Job states after which a job runs no more (REQUEUED is not one).
-FINAL = {
-    "BOOT_FAIL",
-    "CANCELLED",
-    "COMPLETED",
-    "DEADLINE",
-    "FAILED",
-    "NODE_FAIL",
-    "OUT_OF_MEMORY",
-    "PREEMPTED",
-    "TIMEOUT",
-    "SPECIAL_EXIT",
-    "REVOKED",
-}
+from hpcdocs.slurmspec import FINAL_STATES
+
+FINAL = set(FINAL_STATES)
 _FIELD = re.compile(r"(\w+)=(\S*)")
 
 

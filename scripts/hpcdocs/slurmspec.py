@@ -1,7 +1,8 @@
-"""Slurm's time and memory values, parsed once for the whole project.
+"""Slurm's values, defined once for the whole project: times, memory sizes, job states.
 
-The facts schema (max_time, default_time), the job-script lint (--time, --mem)
-and the LSF layer (a queue's MaxTime from scontrol) all read them here.
+The facts schema (max_time, default_time), the job-script lint (--time, --mem),
+the LSF layer (a queue's MaxTime from scontrol), the test cluster's job helpers
+and the snippet runner (when a job has ended) all read them here.
 """
 
 from __future__ import annotations
@@ -14,6 +15,13 @@ TIME = re.compile(
     r"|(?P<a>\d+)(?::(?P<b>\d+)(?::(?P<c>\d+))?)?)$"  # M | M:S | H:M:S
 )
 UNLIMITED = {"infinite", "unlimited"}
+
+# Job states after which a job runs no more (squeue(1) JOB STATE CODES); REQUEUED,
+# REQUEUE_HOLD and RESIZING are not final. A snippet's state= names one of them.
+FINAL_STATES = (
+    "COMPLETED", "FAILED", "TIMEOUT", "CANCELLED", "OUT_OF_MEMORY", "NODE_FAIL",
+    "PREEMPTED", "BOOT_FAIL", "DEADLINE", "SPECIAL_EXIT", "REVOKED",
+)  # fmt: skip
 
 
 def slurm_minutes(value: str) -> float | None:
