@@ -20,7 +20,11 @@ def site_files() -> list:
 FILES = site_files()
 
 
-@pytest.mark.skipif(not FILES, reason="no snippets, pages or notebooks yet")
+def test_the_site_files_are_found():
+    kinds = {p.suffix for p in FILES}
+    assert {".md", ".ipynb", ".sh", ".console"} <= kinds, kinds
+
+
 @pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(ROOT)) for p in FILES])
 def test_conda_commands_follow_condas_grammar(path):
     errors = [str(f) for f in check_file(path).findings if f.level == "error"]

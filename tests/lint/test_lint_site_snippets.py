@@ -11,7 +11,11 @@ from hpcdocs.lint import lint
 SCRIPTS = sorted((ROOT / "snippets").rglob("*.sh"))
 
 
-@pytest.mark.skipif(not SCRIPTS, reason="snippets/ has no job scripts yet")
+def test_the_job_scripts_are_found():
+    assert any("#SBATCH" in p.read_text("utf-8") for p in SCRIPTS), SCRIPTS[:5]
+    assert any("#BSUB" in p.read_text("utf-8") for p in SCRIPTS), SCRIPTS[:5]
+
+
 @pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: str(p.relative_to(ROOT / "snippets")))
 def test_site_job_script_has_no_error(path):
     known = facts.load(ROOT / "cluster.yml")
