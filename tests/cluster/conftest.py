@@ -18,7 +18,7 @@ while :; do sleep 0.2; done
 @pytest.fixture(autouse=True)
 def _submit_timeout_job_early(request):
     """Start timeout_job with the first test that uses the cluster, if the
-    session will collect it (test_zz_timeout.py is selected)."""
+    session has test_time_limit.py, so that it ends while other tests run."""
     wanted = any(
         "timeout_job" in getattr(item, "fixturenames", ()) for item in request.session.items
     )
@@ -32,7 +32,8 @@ def timeout_job(cluster, tmp_path_factory):
 
     Slurm's shortest limit is one minute and slurmctld checks limits every 30 s,
     so such a job needs 60-90 s: it runs while the other tests do, and
-    test_zz_timeout.py (collected last) checks how it ended.
+    test_time_limit.py checks how it ended, waiting for the end if it runs
+    early (in any order: a shuffled run only waits longer there).
     """
     out = tmp_path_factory.mktemp("timeout") / "timeout.out"
     r = cluster.run(f"sbatch --parsable --time=1 -J timeout-test -o {out}", input=TIMEOUT_SCRIPT)

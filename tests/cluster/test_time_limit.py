@@ -1,4 +1,4 @@
-"""--time exceeded: the job ends as TIMEOUT, after SIGTERM (collected last: see conftest)."""
+"""--time exceeded: the job ends as TIMEOUT, after SIGTERM (the job starts early: see conftest)."""
 
 import pytest
 
