@@ -23,6 +23,7 @@ TEXT = {
         "skipped": "{n} 段跳过（{reasons}）",
         "failed": "{n} 段失败",
         "untested": "{n} 段未运行",
+        "unavailable": "{n} 段未运行（{unavailable}）",
     },
     "en": {
         "title": "How this page's code was tested",
@@ -32,6 +33,7 @@ TEXT = {
         "skipped": "{n} skipped ({reasons})",
         "failed": "{n} failed",
         "untested": "{n} not run",
+        "unavailable": "{n} not run ({unavailable})",
     },
 }
 
@@ -48,8 +50,12 @@ def on_page_markdown(markdown, page, config, **kwargs):
     else:
         counts = tested.count(report, used)
         parts = [
-            words[k].format(n=counts[k], reasons="; ".join(sorted(counts["reasons"])))
-            for k in ("passed", "skipped", "failed", "untested")
+            words[k].format(
+                n=counts[k],
+                reasons="; ".join(sorted(counts["reasons"])),
+                unavailable="; ".join(sorted(counts["unavailable_reasons"])),
+            )
+            for k in ("passed", "skipped", "failed", "untested", "unavailable")
             if counts[k]
         ]
         where = tested.describe(report, lang)

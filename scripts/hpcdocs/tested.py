@@ -43,13 +43,21 @@ def save(report: dict, path: Path = REPORT) -> None:
 
 
 def count(report: dict, used: list[str]) -> dict:
-    counts = {"passed": 0, "skipped": 0, "failed": 0, "untested": 0, "reasons": set()}
+    """Outcomes of the snippets a page uses. A snippet skipped because a command it
+    requires (requires=) is missing was not run at all: "unavailable", with its reason."""
+    counts = {"passed": 0, "skipped": 0, "failed": 0, "untested": 0, "unavailable": 0,
+              "reasons": set(), "unavailable_reasons": set()}  # fmt: skip
     for path in used:
         result = report.get("snippets", {}).get(path)
         outcome = result["outcome"] if result else "untested"
+        reason = (result or {}).get("reason", "")
+        if outcome == "skipped" and reason.startswith("requires="):
+            counts["unavailable"] += 1
+            counts["unavailable_reasons"].add(reason)
+            continue
         counts[outcome if outcome in counts else "untested"] += 1
-        if outcome == "skipped" and result.get("reason"):
-            counts["reasons"].add(result["reason"])
+        if outcome == "skipped" and reason:
+            counts["reasons"].add(reason)
     return counts
 
 

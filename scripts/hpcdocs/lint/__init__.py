@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hpcdocs.lint import chars, condahook, deprecated, lsf, slurm
+from hpcdocs.lint import apptainer, chars, condahook, deffile, deprecated, lsf, slurm
 from hpcdocs.lint.model import ERROR, WARNING, Finding, Script
 from hpcdocs.lint.sbatch_options import load as sbatch_option_table
 
@@ -36,7 +36,9 @@ def lint(
         path = Path(path_or_text)
         text = path.read_bytes().decode("utf-8", errors="replace")
         name = name or str(path)
-    elif Path(path_or_text).suffix in (".sh", ".py", ".console") and " " not in path_or_text:
+    elif (
+        Path(path_or_text).suffix in (".sh", ".py", ".console", ".def") and " " not in path_or_text
+    ):
         raise FileNotFoundError(f"{path_or_text}: no such file")
     else:
         text, name = str(path_or_text), name or "<text>"
@@ -47,12 +49,15 @@ def lint(
             text = render(text, name, facts)
         else:  # keep each placeholder one word; its value is then left unchecked
             text = PLACEHOLDER.sub(lambda m: "{{cluster." + m.group(1) + "}}", text)
+    if kind is None and Path(name).suffix == ".def":  # an Apptainer definition file
+        return sorted(deffile.check(text, name), key=lambda f: (f.line, f.code))
     script = Script(name, text, kind or Script.guess_kind(name))
     findings = chars.check(script) + deprecated.check(script, facts)
     if script.kind != "python":
         findings += slurm.check(script, sbatch_option_table(), facts)
         findings += lsf.check(script, facts)
         findings += condahook.check(script)
+        findings += apptainer.check(script, facts)
     return sorted(set(findings), key=lambda f: (f.line, f.severity != ERROR, f.code, f.message))
 
 

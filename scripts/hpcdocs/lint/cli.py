@@ -19,9 +19,12 @@ mistakes that make a job fail or do something else than it says:
 bare python; #BSUB options, -gpu, -R, -W, -n, -q/-m against the cluster;
 typographic quotes, full-width punctuation, dashes and non-breaking spaces
 in code, CRLF line ends, `conda activate` in a script with no conda shell
-hook before it (eval "$(conda shell.bash hook)"), and deprecated forms
+hook before it (eval "$(conda shell.bash hook)"), deprecated forms
 (source activate, tensorflow-gpu, Lightning's gpus=/distributed_backend=,
-skill for jobs, outdated CUDA pins).
+skill for jobs, outdated CUDA pins), and Apptainer/Singularity: exec without
+--nv in a GPU job, --nv in a job without GPUs, binds of a path variable the
+cluster lacks, images and caches in $HOME; a FILE ending in .def is read as
+an Apptainer definition file (header keys, sections).
 
 A FILE that is a directory is searched recursively for job scripts
 (*.sh, *.slurm, *.sbatch, *.lsf, *.bsub). After the findings, a summary

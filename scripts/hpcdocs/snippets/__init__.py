@@ -30,7 +30,7 @@ SKIP_NAMES = {"README.md", "__pycache__", ".DS_Store"}
 # Tiers, from least to most demanding. `none`: not even checked (run=none).
 TIERS = ("none", "static", "login", "cluster", "gpu")
 KINDS = {".sh": "shell", ".bash": "shell", ".console": "console", ".py": "python",
-         ".yml": "yaml", ".yaml": "yaml"}  # fmt: skip
+         ".yml": "yaml", ".yaml": "yaml", ".def": "apptainer-def"}  # fmt: skip
 # Commands whose work happens on the cluster's compute nodes.
 CLUSTER_COMMAND = re.compile(r"(?<![\w./-])(srun|salloc|sbatch|bsub)(?![\w.-])")
 
@@ -46,6 +46,8 @@ class Snippet:
     pages: list[str] = field(default_factory=list)  # docs/zh/x.md, docs/en/x.md
     users: list[str] = field(default_factory=list)  # snippets naming this one in with=/home=
     tier: str = "static"
+    # Commands it cannot run without (requires=; a with= program: those of all its users).
+    requires: list[str] = field(default_factory=list)
 
     @property
     def source(self) -> str:
@@ -75,8 +77,10 @@ class Snippet:
 
     @property
     def executed(self) -> bool:
-        """Run by a test: its own run=, or a running snippet's with=."""
-        return self.tier in ("login", "cluster", "gpu")
+        """Run by every test run: its own run=, or a running snippet's with=. A snippet with
+        requires= runs only where its commands are on PATH (skipped, with the reason, where
+        not), so it does not count: its header says why= instead."""
+        return self.tier in ("login", "cluster", "gpu") and not self.requires
 
     def code(self) -> str:
         """The lines a reader would run (commands of a transcript)."""
@@ -139,6 +143,7 @@ class Catalog:
             self._check_run(snip)
         for snip in self.snippets:
             snip.tier = self._tier(snip, set())
+            snip.requires = self._requires(snip, set())
         self._check_needs_cycles()
 
     def _check_run(self, snip: Snippet) -> None:
@@ -172,6 +177,18 @@ class Catalog:
         if run in ("sbatch", "bsub") or CLUSTER_COMMAND.search(_without_comments(snip.code())):
             return "cluster"
         return "login"
+
+    def _requires(self, snip: Snippet, seen: set[str]) -> list[str]:
+        """requires= of the snippet; for a with= program, what every one of its users needs
+        (it runs only through them)."""
+        if snip.header is None or snip.path in seen:
+            return []
+        if snip.header.run is not None or not snip.users:
+            return list(snip.header.requires)
+        needed = [self._requires(self.by_path[u], seen | {snip.path}) for u in snip.users]
+        if not all(needed):
+            return []  # some user runs everywhere
+        return list(dict.fromkeys(cmd for cmds in needed for cmd in cmds))
 
     def _check_needs_cycles(self) -> None:
         def visit(path: str, trail: list[str]) -> None:

@@ -60,7 +60,7 @@ def report(catalog: Catalog, results: dict) -> dict:
     per_tier = {}
     for tier in COLUMNS:
         snips = [s for s in catalog.snippets if s.tier == tier]
-        outcomes = [entries.get(s.path, {}).get("outcome", "untested") for s in snips]
+        outcomes = [_outcome(s, entries.get(s.path, {})) for s in snips]
         per_tier[tier] = {
             "snippets": len(snips),
             **{k: outcomes.count(k) for k in ("passed", "failed", "skipped", "untested")},
@@ -87,8 +87,18 @@ def report(catalog: Catalog, results: dict) -> dict:
                 not s.executed and bool(s.header and s.header.why) for s in catalog.snippets
             ),
             "broken_headers": sum(bool(s.error) for s in catalog.snippets),
+            "requires_command": sum(bool(s.requires) for s in catalog.snippets),
         },
     }
+
+
+def _outcome(snip, entry: dict) -> str:
+    """A snippet's outcome as the report counts it: a requires= snippet skipped because
+    its command is missing was not run at all, so it counts as not run (untested)."""
+    outcome = entry.get("outcome", "untested")
+    if outcome == "skipped" and snip.requires and entry.get("reason", "").startswith("requires="):
+        return "untested"
+    return outcome
 
 
 def show(figures: dict) -> str:
@@ -126,6 +136,8 @@ def show(figures: dict) -> str:
         f"({pct(cov['included'], cov['snippets'])}), executed by a test {cov['executed']} "
         f"({pct(cov['executed'], cov['snippets'])}), not run with why= "
         f"{cov['not_executed_with_why']}, broken headers {cov['broken_headers']}",
+        f"snippets that run only where a command is on PATH (requires=): "
+        f"{cov['requires_command']}; skipped for it, they count as not run",
     ]
     return "\n".join(out)
 

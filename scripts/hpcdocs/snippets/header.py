@@ -23,9 +23,11 @@ HEADER_LINES = re.compile(rf"^[ \t]*{COMMENT}[ \t]*test:.*(?:\n|$)", re.MULTILIN
 RUNS = ("bash", "console", "python", "sbatch", "bsub", "static", "none")
 STATES = FINAL_STATES
 KEYS = ("run", "expect", "reject", "state", "exit", "timeout", "env", "args", "with", "needs",
-        "why", "step-cpus-per-task", "home", "input", "prepare")  # fmt: skip
+        "why", "step-cpus-per-task", "home", "input", "prepare", "requires")  # fmt: skip
 FLAGS = ("gpu", "login", "fresh-home")
-REPEATABLE = ("expect", "reject", "with", "needs", "home")
+REPEATABLE = ("expect", "reject", "with", "needs", "home", "requires")
+# requires=: command names, looked up on PATH (`apptainer`, `singularity`, `nvcc`).
+COMMAND_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
 DEFAULT_TIMEOUT = 120
 # Which keys make sense for which runs.
 ONLY_FOR = {
@@ -38,6 +40,7 @@ ONLY_FOR = {
     "step-cpus-per-task": ("sbatch",),
     "input": ("bash", "console", "python"),
     "prepare": ("bash", "console", "python"),
+    "requires": ("bash", "console", "python", "sbatch", "bsub"),
 }
 
 
@@ -76,6 +79,7 @@ class Header:
     home: list[tuple[str, str]] = field(default_factory=list)  # (snippet, path in HOME)
     input: str | None = None  # what the reader types (stdin), with \n for Enter
     prepare: str | None = None  # shell commands run first: files the reader already has
+    requires: list[str] = field(default_factory=list)  # commands that must be on PATH, else skip
     lines: dict[str, int] = field(default_factory=dict)  # key -> line it was given on
     present: bool = False  # the file has at least one `# test:` line
 
@@ -193,6 +197,15 @@ def _take(header: Header, word: str, where: str, number: int) -> None:
                 "directory (e.g. getting-started/04-ssh-config.conf:.ssh/config)"
             )
         header.home.append((path, name))
+    elif key == "requires":
+        names = [n.strip() for n in value.split(",") if n.strip()]
+        for name in names:
+            if not COMMAND_NAME.match(name):
+                raise HeaderError(
+                    f"{where}: requires={name!r} is not a command name (a program looked up "
+                    "on PATH, such as apptainer; comma-separated)"
+                )
+        header.requires.extend(n for n in names if n not in header.requires)
     elif key == "input":
         header.input = value.replace("\\n", "\n")
     else:  # env, why, prepare
@@ -212,6 +225,11 @@ def _check(header: Header, source: str) -> None:
         return
     if run in ("static", "none") and not header.why:
         raise HeaderError(f"{source}:{header.lines['run']}: run={run} needs why= (the reason)")
+    if header.requires and not header.why:
+        raise HeaderError(
+            f"{source}:{header.lines['requires']}: requires= needs why= (the reason shown "
+            "where the command is missing and the snippet is skipped)"
+        )
     for key, runs in ONLY_FOR.items():
         if key in header.lines and run not in runs:
             raise HeaderError(

@@ -164,6 +164,9 @@ class Runner:
             return self._through_users(snip)
         if run in ("static", "none"):
             return Outcome("skipped", tier, f"run={run}: {snip.header.why}")
+        missing = self.missing_commands(snip)
+        if missing:  # before the GPU: without the command it cannot run on any GPU either
+            return Outcome("skipped", tier, missing)
         if snip.header.gpu and not self.gpu[0]:
             return Outcome("skipped", tier, self.gpu[1])
         if snip.header.login:
@@ -212,6 +215,18 @@ class Runner:
                 )
         reasons = "; ".join(f"{user}: {got.reason}" for user, got in results.items())
         return Outcome("skipped", snip.tier, reasons)
+
+    def missing_commands(self, snip: Snippet) -> str:
+        """Why a requires= snippet cannot run here ("" when it can): a command not on the
+        PATH of the cluster's environment (the login side; jobs are taken to find the same
+        software on the compute nodes, as on a real cluster)."""
+        path = self.cluster.env.get("PATH", "")
+        missing = [cmd for cmd in snip.header.requires if shutil.which(cmd, path=path) is None]
+        if not missing:
+            return ""
+        names = ", ".join(f"`{cmd}`" for cmd in missing)
+        reason = f"requires={','.join(snip.header.requires)}: no {names} on PATH here"
+        return f"{reason}; {snip.header.why}" if snip.header.why else reason
 
     # -- the working directory ------------------------------------------------------------
 

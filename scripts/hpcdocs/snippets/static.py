@@ -4,6 +4,8 @@
 - console: the same on the transcript's commands (line numbers kept);
 - python: ruff (the project's settings), the job-script checker's character checks;
 - yaml: it parses (and conda's grammar when it is an environment file);
+- Apptainer definition files (.def): header keys and sections (hpcdocs.lint.deffile),
+  and `bash -n` and shellcheck (as /bin/sh) on the shell sections (%post, %runscript, ...);
 - conda commands anywhere: conda's grammar (scripts/check-conda).
 
 Each check sees the snippet with its `{{ cluster.KEY }}` placeholders rendered,
@@ -57,6 +59,8 @@ def check(snip: Snippet) -> list[str]:
         problems += ruff(text, snip.source)
     if kind == "yaml":
         problems += yaml_parses(text, snip.source)
+    if kind == "apptainer-def":
+        problems += definition_file(text, snip.source)
     if kind in ("shell", "console", "python"):
         problems += jobscript(text, snip.source, kind)
     if kind in ("shell", "console", "yaml"):
@@ -77,9 +81,9 @@ def bash_n(script: str, source: str) -> list[str]:
     return [line.replace(str(path), source) for line in out.splitlines()] if done.returncode else []
 
 
-def shellcheck(script: str, source: str, console: bool = False) -> list[str]:
+def shellcheck(script: str, source: str, console: bool = False, shell: str = "bash") -> list[str]:
     exclude = SHELLCHECK_EXCLUDE + ("," + CONSOLE_SHELLCHECK_EXCLUDE if console else "")
-    argv = [tool("shellcheck"), "--shell=bash", "--format=gcc", f"--exclude={exclude}"]
+    argv = [tool("shellcheck"), f"--shell={shell}", "--format=gcc", f"--exclude={exclude}"]
     done = _run([*argv, "-"], script)
     if done.returncode not in (0, 1):
         return [f"{source}:1: shellcheck failed: {done.stderr.strip()}"]
@@ -108,6 +112,19 @@ def yaml_parses(text: str, source: str) -> list[str]:
         line = mark.line + 1 if mark else 1
         return [f"{source}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}"]
     return []
+
+
+def definition_file(text: str, source: str) -> list[str]:
+    """An Apptainer definition file: its header and sections (errors fail, warnings are
+    shown by lint-jobscript only), then its shell sections, which run with /bin/sh."""
+    from hpcdocs.lint import ERROR, deffile
+
+    problems = [str(f) for f in deffile.check(text, source) if f.severity == ERROR]
+    script = deffile.script_sections(text)
+    if script.strip():
+        problems += bash_n(script, source)
+        problems += shellcheck(script, source, shell="sh")
+    return problems
 
 
 def jobscript(text: str, source: str, kind: str) -> list[str]:
