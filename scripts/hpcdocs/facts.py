@@ -112,6 +112,53 @@ def render(
     return PLACEHOLDER.sub(value, text)
 
 
+CONDITION = re.compile(r"^<!-- (if (not )?cluster\.([A-Za-z0-9_.-]+)|end if) -->[ \t]*$")
+
+
+def conditional(text: str, source: str = "<text>", facts: dict | None = None) -> str:
+    """Keep or drop the blocks a page makes depend on a fact.
+
+    A block starts with a line ``<!-- if cluster.KEY -->`` (or ``if not``) and
+    ends with ``<!-- end if -->``; it is kept when the fact is there and true
+    (a non-empty text, true, a non-zero number). Blocks do not nest. A key the
+    schema does not know, a block left open or an ``end if`` without an ``if``
+    raise FactsError naming ``source:line``.
+    """
+    facts = load() if facts is None else facts
+    out: list[str] = []
+    keep: bool | None = None  # None: outside a block
+    opened = 0
+    for number, line in enumerate(text.split("\n"), 1):
+        match = CONDITION.match(line)
+        if not match:
+            if keep is not False:
+                out.append(line)
+            continue
+        if match.group(1) == "end if":
+            if keep is None:
+                raise FactsError(f"{source}:{number}: <!-- end if --> without <!-- if ... -->")
+            keep = None
+            continue
+        if keep is not None:
+            raise FactsError(
+                f"{source}:{number}: <!-- if --> inside the block opened on line {opened}"
+            )
+        key = match.group(3)
+        *section, name = key.split(".")
+        model = schema.section_of(tuple(section))
+        if model is None or name not in model.model_fields:
+            raise FactsError(f"{source}:{number}: cluster.{key} is not a key of the facts schema")
+        try:
+            value = get(key, facts)
+        except KeyError:
+            value = None
+        keep = bool(value) != bool(match.group(2))
+        opened = number
+    if keep is not None:
+        raise FactsError(f"{source}:{opened}: <!-- if ... --> without <!-- end if -->")
+    return "\n".join(out)
+
+
 def partitions(facts: dict | None = None) -> dict:
     """Partitions by role, as in cluster.yml."""
     return (load() if facts is None else facts)["partitions"]

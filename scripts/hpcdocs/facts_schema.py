@@ -310,6 +310,13 @@ class Facts(Section):
     conda: Conda = describe(
         "The centre's conda.", "中心提供的 conda。", used_by=["testcluster", "lint", "generator"]
     )
+    open_ondemand: str = describe(
+        "Address of the centre's Open OnDemand portal; empty where there is none "
+        "(the Jupyter page then leaves the portal out).",
+        "中心 Open OnDemand 门户的地址；没有则留空（Jupyter 页面就不提门户）。",
+        default="",
+        pattern=r"^(https://\S+)?$",
+    )
     cuda_version: str = describe(
         "Newest CUDA the GPU nodes' driver supports.",
         "GPU 节点驱动支持的最高 CUDA 版本。",

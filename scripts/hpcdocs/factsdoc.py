@@ -3,7 +3,7 @@
 ``reference(lang)`` is Markdown: one table per section of cluster.yml with
 every key, its type, its default, its meaning and the pages that show it
 (found from their ``{{ cluster.KEY }}`` placeholders and those of the
-snippets they include). The build hook scripts/hooks/facts_reference.py puts
+snippets they include). The build hook scripts/hooks/cluster_facts.py puts
 it where a page has the marker line ``<!-- facts-reference -->``.
 """
 

@@ -1,9 +1,12 @@
-"""MkDocs hook: the facts are checked before anything is built, and the facts
-reference page is generated from their schema.
+"""MkDocs hook: the facts are checked before anything is built, pages keep
+only the blocks that hold for this cluster, and the facts reference page is
+generated from the schema.
 
 - on_config: cluster.yml (or HPCDOCS_FACTS) against hpcdocs.facts_schema;
   every problem at once, as ``FILE:LINE: KEY: what is wrong``, stops the build.
-- on_page_markdown: a page's ``<!-- facts-reference -->`` line becomes the
+- on_page_markdown: blocks between ``<!-- if cluster.KEY -->`` (or ``if not``)
+  and ``<!-- end if -->`` are kept only where the fact is true
+  (hpcdocs.facts.conditional); a page's ``<!-- facts-reference -->`` line becomes the
   tables of hpcdocs.factsdoc.reference() in the page's language, and its
   ``<!-- facts-example -->`` line what the check prints for a broken copy.
 """
@@ -28,6 +31,10 @@ def on_config(config, **kwargs):
 
 
 def on_page_markdown(markdown, page, config, **kwargs):
+    try:
+        markdown = facts.conditional(markdown, source=f"docs/{page.file.src_uri}")
+    except facts.FactsError as exc:
+        raise PluginError(str(exc)) from None
     if factsdoc.MARKER not in markdown:
         return markdown
     lang = page.file.src_uri.split("/", 1)[0]
