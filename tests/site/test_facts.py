@@ -327,3 +327,60 @@ def test_facts_reference_lists_every_key_of_the_schema(built_site, lang):
     assert 'href="../getting-started/"' in html or 'href="../getting-started/index.html"' in html
     assert factsdoc.TOOLS[lang]["testcluster"] in html
     assert len(facts_schema.Facts.model_fields) >= 17
+
+
+# -- blocks that depend on a fact -----------------------------------------------------------
+
+
+def test_conditional_blocks_follow_the_facts():
+    text = "a\n<!-- if cluster.two_factor -->\nb\n<!-- end if -->\n<!-- if not cluster.two_factor -->\nc\n<!-- end if -->\nd"
+    data = copy.deepcopy(facts.load())
+    data["two_factor"] = True
+    assert facts.conditional(text, facts=data) == "a\nb\nd"
+    data["two_factor"] = False
+    assert facts.conditional(text, facts=data) == "a\nc\nd"
+    data["open_ondemand"] = ""
+    assert (
+        facts.conditional("<!-- if cluster.open_ondemand -->\nx\n<!-- end if -->", facts=data) == ""
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "a\n<!-- if cluster.two_factor -->\nb",
+            r"^p\.md:2: <!-- if \.\.\. --> without <!-- end if -->",
+        ),
+        ("a\n<!-- end if -->", r"^p\.md:2: <!-- end if --> without"),
+        (
+            "<!-- if cluster.two_factor -->\n<!-- if cluster.open_ondemand -->",
+            r"^p\.md:2: <!-- if --> inside the block opened on line 1",
+        ),
+        (
+            "<!-- if cluster.two_factr -->\n<!-- end if -->",
+            r"^p\.md:1: cluster\.two_factr is not a key",
+        ),
+        (
+            "<!-- if cluster.partitions.gpu.gpus -->\n<!-- end if -->",
+            r"^p\.md:1: cluster\.partitions\.gpu\.gpus is not a key",
+        ),
+    ],
+)
+def test_conditional_blocks_refuse_mistakes_with_file_and_line(text, message):
+    with pytest.raises(facts.FactsError, match=message):
+        facts.conditional(text, source="p.md")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_jupyter_page_names_the_portal_only_where_there_is_one(lang):
+    text = (ROOT / "docs" / lang / "jupyter.md").read_text("utf-8")
+    data = copy.deepcopy(facts.load())
+    data["open_ondemand"] = "https://ondemand.hpc.example.edu"
+    with_portal = facts.render(facts.conditional(text, facts=data), facts=data, lang=lang)
+    data["open_ondemand"] = ""
+    without = facts.render(facts.conditional(text, facts=data), facts=data, lang=lang)
+    assert "<https://ondemand.hpc.example.edu>" in with_portal
+    assert "ondemand.hpc.example.edu" not in without and "Open OnDemand" in without
+    assert ("没有这样的门户" if lang == "zh" else "has none") in without
+    assert ("没有这样的门户" if lang == "zh" else "has none") not in with_portal
