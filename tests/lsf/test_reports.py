@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import pytest
-from hpcdocs.lsf import bhist, bhosts, bjobs, bkill, bqueues, slurm
+from hpcdocs.lsf import bhist, bhosts, bjobs, bkill, bpeek, bqueues, slurm
 
 RUNNING = (
     "JobId=12 JobName=train UserId=alice(1000) GroupId=alice(1000) MCS_label=N/A Priority=1 "
@@ -324,3 +324,21 @@ def test_bjobs_long_format_of_a_running_job_shows_its_usage():
     assert "Resource usage" not in bjobs.long_format(running)
     pending = bjobs.long_format(jobs()[1], usage)
     assert "Resource usage" not in pending and "MEMORY USAGE" not in pending
+
+
+def test_bpeek_follow_prints_what_the_job_wrote_as_it_ended(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "o.12"
+    out.write_text("step 1\n")
+    running = slurm.parse_scontrol_jobs(RUNNING.replace("/home/alice/o.12", str(out)))
+    monkeypatch.setattr(slurm, "live_jobs", lambda: running)
+    monkeypatch.setattr(bpeek, "user", lambda: "alice")
+    monkeypatch.setattr(bpeek.time, "sleep", lambda seconds: None)
+
+    def ends(job):  # the job prints its last line and ends after bpeek's read
+        with out.open("a") as fh:
+            fh.write("done\n")
+        return True
+
+    monkeypatch.setattr(bpeek, "finished", ends)
+    assert bpeek.body(["-f", "12"]) == 0
+    assert capsys.readouterr().out == "<< output from stdout >>\nstep 1\ndone\n"
