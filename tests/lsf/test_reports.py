@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import pytest
-from hpcdocs.lsf import bhist, bhosts, bjobs, bkill, bqueues, slurm
+from hpcdocs.lsf import bhist, bhosts, bjobs, bkill, bpeek, bqueues, slurm
 
 RUNNING = (
     "JobId=12 JobName=train UserId=alice(1000) GroupId=alice(1000) MCS_label=N/A Priority=1 "
@@ -279,3 +279,66 @@ def test_bjobs_long_format_gives_the_pending_reason_in_lsfs_words():
     assert (
         " PENDING REASONS:\n Job's resource requirements not satisfied [Slurm: Resources];" in text
     )
+
+
+SSTAT = (
+    "12.batch|cpu=00:00:03,energy=0,fs/disk=1723775,mem=75400K,pages=2,vmem=287044K|75400K\n"
+    "12.0|cpu=00:01:02.500,energy=0,mem=1.5G,pages=0|1.6G\n"
+)
+SSTAT_PIDS = "12.batch|cn01|20139,20128\n12.0|cn01|20161\n"
+
+
+def test_sstat_read_into_usage():
+    usage = slurm.parse_sstat(SSTAT, SSTAT_PIDS)
+    assert usage.cpu_seconds == 65.5
+    assert usage.mem_kb == 75400 + int(1.5 * 1024**2)
+    assert usage.max_mem_kb == int(1.6 * 1024**2)
+    assert usage.pids == ["20139", "20128", "20161"]
+    assert slurm.parse_sstat("", "") is None
+
+
+def test_time_limits_and_sizes():
+    assert slurm.limit_minutes("01:00:00") == 60
+    assert slurm.limit_minutes("1-00:00:00") == 1440
+    assert slurm.limit_minutes("10:00") == 10  # scontrol's MM:SS
+    assert slurm.limit_minutes("UNLIMITED") is None
+    assert slurm.duration_seconds("2-03") == 2 * 86400 + 3 * 3600
+    assert slurm.size_kb("75400K") == 75400 and slurm.size_kb("2M") == 2048
+    assert jobs()[0].time_limit == 60
+
+
+def test_bjobs_long_format_of_a_running_job_shows_its_usage():
+    running = jobs()[0]
+    usage = slurm.parse_sstat(SSTAT, SSTAT_PIDS)
+    text = bjobs.long_format(running, usage, datetime(2026, 11, 3, 18, 5, 0))
+    assert "</home/alice>;\nTue Nov  3 18:05:00: Resource usage collected.\n" in text
+    assert "\n" + " " * 21 + "The CPU time used is 65 seconds.\n" in text
+    assert "\n" + " " * 21 + "MEM: 1.6 Gbytes;\n" + " " * 21 + "PIDs: 20139 20128 20161" in text
+    assert "\n\n RUNLIMIT\n 60.0 min\n\n MEMORY USAGE:\n MAX MEM: 1.6 Gbytes" in text
+    assert all(len(line) <= 79 for line in text.splitlines())
+    # LSF leaves out a CPU time of 0; small figures are whole Mbytes
+    idle = slurm.parse_sstat("12.batch|cpu=00:00:00,mem=15024K|15024K\n", "")
+    text = bjobs.long_format(running, idle, datetime(2026, 11, 3, 18, 5, 0))
+    assert "CPU time" not in text and "MEM: 15 Mbytes;" in text and "PIDs" not in text
+    # no usage paragraphs without sstat's reading, nor for a pending job
+    assert "Resource usage" not in bjobs.long_format(running)
+    pending = bjobs.long_format(jobs()[1], usage)
+    assert "Resource usage" not in pending and "MEMORY USAGE" not in pending
+
+
+def test_bpeek_follow_prints_what_the_job_wrote_as_it_ended(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "o.12"
+    out.write_text("step 1\n")
+    running = slurm.parse_scontrol_jobs(RUNNING.replace("/home/alice/o.12", str(out)))
+    monkeypatch.setattr(slurm, "live_jobs", lambda: running)
+    monkeypatch.setattr(bpeek, "user", lambda: "alice")
+    monkeypatch.setattr(bpeek.time, "sleep", lambda seconds: None)
+
+    def ends(job):  # the job prints its last line and ends after bpeek's read
+        with out.open("a") as fh:
+            fh.write("done\n")
+        return True
+
+    monkeypatch.setattr(bpeek, "finished", ends)
+    assert bpeek.body(["-f", "12"]) == 0
+    assert capsys.readouterr().out == "<< output from stdout >>\nstep 1\ndone\n"

@@ -6,10 +6,11 @@ import fnmatch
 import re
 import sys
 import textwrap
+from datetime import datetime
 
 from hpcdocs.lsf import LsfError, slurm
 from hpcdocs.lsf.cli import main_wrapper, split_flags, user
-from hpcdocs.lsf.slurm import Job, lsf_time
+from hpcdocs.lsf.slurm import Job, Usage, lsf_time
 
 HELP = """
 usage: bjobs [-a | -d | -p | -r | -s] [-l | -w] [-noheader] [-u user | -u all]
@@ -32,6 +33,12 @@ Pending reasons (-p, -l) are this layer's approximation: Slurm's reason
 (squeue's REASON) turned into the nearest LSF message, with Slurm's own word
 in brackets. Real LSF counts the hosts behind each reason (": 3 hosts") and
 may list several; Slurm gives one reason per job.
+
+A running job's resource usage (-l) is sstat's reading of its steps, taken
+when bjobs runs: the CPU time of all its tasks, MEM (their memory now), PIDs,
+and MAX MEM, the most one task has used (Slurm's MaxRSS; real LSF gives the
+peak of the whole job, and also SWAP, NTHREAD, PGID and AVG MEM, which this
+layer leaves out). RUNLIMIT is Slurm's time limit.
 """
 
 # Slurm's pending reason -> the nearest LSF message (LSF's wording where one
@@ -136,8 +143,26 @@ def wrap(text: str) -> str:
     )
 
 
-def long_format(job: Job) -> str:
-    """bjobs -l: the job's paragraphs, wrapped the way LSF wraps them."""
+def megabytes(kb: int) -> str:
+    """LSF's memory figures: whole Mbytes, Gbytes with one decimal from 1 GB."""
+    mb = kb / 1024
+    return f"{mb / 1024:.1f} Gbytes" if mb >= 1024 else f"{round(mb)} Mbytes"
+
+
+def usage_paragraph(usage: Usage, now: datetime) -> str:
+    """A running job's "Resource usage collected." lines, from sstat."""
+    lines = [f"{long_time(now)}: Resource usage collected."]
+    if usage.cpu_seconds >= 1:  # LSF leaves out a CPU time of 0
+        lines.append(f"The CPU time used is {int(usage.cpu_seconds)} seconds.")
+    lines.append(f"MEM: {megabytes(usage.mem_kb)};")
+    if usage.pids:
+        lines.append(wrap(f"PIDs: {' '.join(usage.pids)}").lstrip())
+    return ("\n" + " " * 21).join(lines)
+
+
+def long_format(job: Job, usage: Usage | None = None, now: datetime | None = None) -> str:
+    """bjobs -l: the job's paragraphs, wrapped the way LSF wraps them; a running
+    job's resource usage (sstat's) when given."""
     parts = [
         wrap(
             f"Job <{job.lsf_id}>, Job Name <{job.name}>, User <{job.user}>, "
@@ -162,6 +187,12 @@ def long_format(job: Job) -> str:
                 f"Execution CWD <{job.workdir}>;"
             )
         )
+    if job.stat == "RUN" and usage is not None:
+        parts[-1] += "\n" + usage_paragraph(usage, now or datetime.now())
+    if job.time_limit is not None and job.stat not in slurm.FINISHED:
+        parts.append(f" RUNLIMIT\n {job.time_limit:.1f} min")
+    if job.stat == "RUN" and usage is not None:
+        parts.append(f" MEMORY USAGE:\n MAX MEM: {megabytes(usage.max_mem_kb)}")
     if job.stat == "DONE":
         parts.append(f"{long_time(job.end)}: Done successfully.")
     elif job.stat == "EXIT":
@@ -218,10 +249,11 @@ def pending_only(options: dict) -> bool:
     return any(options.get(flag) for flag in ("p", "p0", "p1", "p2", "p3"))
 
 
-def render(jobs: list[Job], options: dict) -> str:
+def render(jobs: list[Job], options: dict, usage=lambda job: None) -> str:
+    """The table or long format; ``usage(job)`` gives a running job's usage (-l)."""
     if options.get("l"):
         rule = "\n" + "-" * 78 + "\n\n"
-        return rule.join(long_format(job) for job in jobs) + "\n"
+        return rule.join(long_format(job, usage(job)) for job in jobs) + "\n"
     if pending_only(options):
         rows = pending_rows(jobs, bool(options.get("w")))
         header = PENDING_HEADER
@@ -248,7 +280,7 @@ def body(argv: list[str]) -> int:
             sys.stderr.write(f"Job <{job_id}> is not found\n")
             status = 255
     if shown:
-        sys.stdout.write(render(shown, options))
+        sys.stdout.write(render(shown, options, slurm.usage))
     elif not ids:
         flag = next((f for f in ("d", "p", "r", "s", "a") if options.get(f)), None)
         flag = "p" if pending_only(options) else flag

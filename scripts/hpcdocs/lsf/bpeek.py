@@ -65,6 +65,14 @@ def read_from(path: str, offset: int) -> tuple[str, int]:
     return data.decode(errors="replace"), offset + len(data)
 
 
+def copy_new(job: Job, offsets: dict) -> None:
+    """Writes what the job's files gained since ``offsets``, and moves them on."""
+    for _, path in sections(job):
+        text, offsets[path] = read_from(path, offsets[path])
+        sys.stdout.write(text)
+    sys.stdout.flush()
+
+
 def body(argv: list[str]) -> int:
     options, ids = split_flags(argv, {"f"}, {"q", "m", "J"}, "bpeek")
     if len(ids) > 1:
@@ -77,16 +85,19 @@ def body(argv: list[str]) -> int:
     sys.stdout.flush()
     while options.get("f"):
         time.sleep(1)
-        for _, path in sections(job):
-            text, offsets[path] = read_from(path, offsets[path])
-            sys.stdout.write(text)
-        sys.stdout.flush()
-        current = slurm.parse_scontrol_jobs(
-            slurm.run(["scontrol", "show", "job", "-d", "-o", job.slurm_id], check=False)
-        )
-        if not current or current[0].stat in slurm.FINISHED:
+        copy_new(job, offsets)
+        if finished(job):
+            copy_new(job, offsets)  # what it wrote between that read and its end
             break
     return 0
+
+
+def finished(job: Job) -> bool:
+    """Whether the job has ended (or Slurm no longer knows it)."""
+    current = slurm.parse_scontrol_jobs(
+        slurm.run(["scontrol", "show", "job", "-d", "-o", job.slurm_id], check=False)
+    )
+    return not current or current[0].stat in slurm.FINISHED
 
 
 main = main_wrapper("bpeek", body, HELP)

@@ -65,6 +65,7 @@ class Job:
     stderr: str = ""
     workdir: str = ""
     command: str = ""
+    time_limit: float | None = None  # minutes; None when unlimited or unknown
 
     @property
     def stat(self) -> str:
@@ -115,6 +116,78 @@ def count_ids(text: str) -> int:
         if low.isdigit():
             total += int(high or low) - int(low) + 1
     return total
+
+
+def duration_seconds(text: str) -> float | None:
+    """Slurm's [D-][HH:]MM:SS[.mmm] (TimeLimit, TotalCPU, TRES cpu=) in seconds."""
+    match = re.fullmatch(r"(?:(\d+)-)?(\d+(?::\d+){0,2})(\.\d+)?", (text or "").strip())
+    if not match:
+        return None
+    days, clock, fraction = match.groups()
+    parts = [int(p) for p in clock.split(":")]
+    if days and len(parts) == 1:
+        parts = [parts[0], 0, 0]  # D-HH
+    elif days and len(parts) == 2:
+        parts = [*parts, 0]  # D-HH:MM
+    seconds = 0
+    for part in parts:
+        seconds = seconds * 60 + part
+    return int(days or 0) * 86400 + seconds + float(fraction or 0)
+
+
+def limit_minutes(text: str) -> float | None:
+    """scontrol's TimeLimit (MM, MM:SS, HH:MM:SS, D-HH:MM:SS) in minutes."""
+    if re.fullmatch(r"\d+", (text or "").strip()):
+        return float(text)  # a bare number is minutes
+    seconds = duration_seconds(text)
+    return None if seconds is None else seconds / 60
+
+
+UNITS = {"": 1, "K": 1, "M": 1024, "G": 1024**2, "T": 1024**3}
+
+
+def size_kb(text: str) -> int:
+    """sstat's sizes (75400K, 1.5G, 0) in KiB."""
+    match = re.fullmatch(r"([\d.]+)([KMGT]?)", (text or "").strip())
+    return int(float(match.group(1)) * UNITS[match.group(2)]) if match else 0
+
+
+@dataclass
+class Usage:
+    """What sstat says about a running job's steps, for bjobs -l."""
+
+    cpu_seconds: float = 0  # CPU time of all its tasks so far
+    mem_kb: int = 0  # memory of all its tasks now
+    max_mem_kb: int = 0  # the highest one task has used (Slurm's MaxRSS)
+    pids: list = field(default_factory=list)
+
+
+def parse_sstat(stats: str, pids: str) -> Usage | None:
+    """``sstat -a -n -P -o JobID,TRESUsageInTot,MaxRSS`` and ``sstat -a -n -P -i``."""
+    usage, seen = Usage(), False
+    for line in stats.splitlines():
+        parts = line.strip().split("|")
+        if len(parts) < 3 or not parts[0]:
+            continue
+        seen = True
+        tres = dict(item.partition("=")[::2] for item in parts[1].split(",") if "=" in item)
+        usage.cpu_seconds += duration_seconds(tres.get("cpu", "")) or 0
+        usage.mem_kb += size_kb(tres.get("mem", ""))
+        usage.max_mem_kb = max(usage.max_mem_kb, size_kb(parts[2]))
+    for line in pids.splitlines():
+        parts = line.strip().split("|")
+        if len(parts) >= 3:
+            usage.pids += [pid for pid in parts[2].split(",") if pid.isdigit()]
+    return usage if seen else None
+
+
+def usage(job: Job) -> Usage | None:
+    """sstat's reading of a running job's steps; None where sstat has none."""
+    if job.stat != "RUN":
+        return None
+    target = ["-a", "-n", "-P", "-j", job.slurm_id]
+    stats = run(["sstat", *target, "-o", "JobID,TRESUsageInTot,MaxRSS"], check=False)
+    return parse_sstat(stats, run(["sstat", *target, "-i"], check=False))
 
 
 KEY = re.compile(r"(?:^|\s)([A-Za-z][A-Za-z0-9_:/]*)=")
@@ -182,6 +255,7 @@ def parse_scontrol_jobs(text: str) -> list[Job]:
             stderr=info.get("StdErr", ""),
             workdir=info.get("WorkDir", ""),
             command=read_comment(info.get("Comment", ""))[1] or info.get("Command", ""),
+            time_limit=limit_minutes(info.get("TimeLimit", "")),
         )
         if base.start and base.stat == "PEND":
             base.start = None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import copy
 import os
+import pwd
 import re
 import shlex
 import shutil
@@ -257,7 +258,14 @@ class Runner:
         return workdir
 
     def _env(self) -> dict[str, str]:
-        return env_without_venv(dict(self.cluster.env))
+        env = env_without_venv(dict(self.cluster.env))
+        # A reader's login shell always has USER and LOGNAME (set at login); the test
+        # run may not (started from a service or a container), and `squeue -u "$USER"`
+        # would then list nobody's jobs.
+        name = pwd.getpwuid(os.getuid()).pw_name
+        for key in ("USER", "LOGNAME"):
+            env[key] = env.get(key) or name
+        return env
 
     # -- login side -----------------------------------------------------------------------
 
