@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from hpcdocs import ROOT, sitebench
@@ -234,11 +234,14 @@ def test_chinese_query_is_cut_into_the_index_words(watched, server, words, parts
     shot(page, f"search-zh-{words}")
 
 
-# NOT DONE (issue 19 item 8): the query is cut right (作业 数组, checked above), yet the first
-# hit is notebooks/02's 数据 section (terms 作 + 数) since the generator page joined the index:
-# Material's query parser still splits the words further, and the ranking follows.
-@pytest.mark.xfail(strict=True, reason="first hit for 作业数组 is not the 作业数组 section")
-def test_chinese_query_first_hit_is_the_section_with_that_title(watched, server):
-    sections = [h for h in _hits(watched.page, server, "作业数组") if "#" in h[0]]
-    assert sections and "作业数组" in sections[0][1], sections[:3]
-    assert sections[0][2] == "", sections[0]
+# NOT DONE (issue 19 item 8): the query reaches Material cut into the index's words
+# (作业 数组, checked above), yet Material's worker searches for the single characters 作 and 数
+# as prefixes: its result links highlight ?h=作+数, and which section ranks first then depends
+# on whatever else the site holds (notebooks/02's 数据 section came first for a while, the
+# templates page's 作业数组 section after new pages joined the index). Checked here on the
+# terms themselves, which do not change as pages come and go.
+@pytest.mark.xfail(strict=True, reason="Material searches 作业数组 as the prefixes 作* and 数*")
+def test_chinese_query_is_searched_as_whole_words(watched, server):
+    hits = _hits(watched.page, server, "作业数组")
+    terms = {parse_qs(urlparse(h[0]).query).get("h", [""])[0] for h in hits}
+    assert terms == {"作业 数组"}, terms
