@@ -13,6 +13,7 @@ from __future__ import annotations
 import atexit
 import copy
 import os
+import pwd
 import re
 import shlex
 import shutil
@@ -243,7 +244,13 @@ class Runner:
         return workdir
 
     def _env(self) -> dict[str, str]:
-        return env_without_venv(dict(self.cluster.env))
+        env = env_without_venv(dict(self.cluster.env))
+        # A reader's login shell always has USER and LOGNAME (`sacctmgr ... user=$USER`);
+        # a test run started by a service or a container may lack them.
+        name = pwd.getpwuid(os.getuid()).pw_name
+        env.setdefault("USER", name)
+        env.setdefault("LOGNAME", name)
+        return env
 
     # -- login side -----------------------------------------------------------------------
 
