@@ -24,7 +24,7 @@ STATES = (
     "NODE_FAIL", "PREEMPTED", "BOOT_FAIL", "DEADLINE",
 )  # fmt: skip
 KEYS = ("run", "expect", "reject", "state", "exit", "timeout", "env", "args", "with", "needs",
-        "why", "step-cpus-per-task", "home", "input", "prepare")  # fmt: skip
+        "why", "step-cpus-per-task", "home", "input", "prepare", "cleanup")  # fmt: skip
 FLAGS = ("gpu", "login", "fresh-home")
 REPEATABLE = ("expect", "reject", "with", "needs", "home")
 DEFAULT_TIMEOUT = 120
@@ -39,6 +39,7 @@ ONLY_FOR = {
     "step-cpus-per-task": ("sbatch",),
     "input": ("bash", "console", "python"),
     "prepare": ("bash", "console", "python"),
+    "cleanup": ("bash", "console", "python"),
 }
 
 
@@ -77,6 +78,7 @@ class Header:
     home: list[tuple[str, str]] = field(default_factory=list)  # (snippet, path in HOME)
     input: str | None = None  # what the reader types (stdin), with \n for Enter
     prepare: str | None = None  # shell commands run first: files the reader already has
+    cleanup: str | None = None  # shell commands run last, pass or fail: undo what prepare= made
     lines: dict[str, int] = field(default_factory=dict)  # key -> line it was given on
     present: bool = False  # the file has at least one `# test:` line
 
@@ -196,7 +198,7 @@ def _take(header: Header, word: str, where: str, number: int) -> None:
         header.home.append((path, name))
     elif key == "input":
         header.input = value.replace("\\n", "\n")
-    else:  # env, why, prepare
+    else:  # env, why, prepare, cleanup
         setattr(header, key, value)
 
 
