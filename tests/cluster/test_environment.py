@@ -90,3 +90,39 @@ def test_accounting_knows_cluster_account_and_user(cluster):
     r = cluster.run(f"sacct -n -X -P -o JobID,State,Account -j {jobid}")
     assert r.stdout.strip().startswith(f"{jobid}|"), r.stdout + r.stderr
     assert r.stdout.strip().endswith(f"|{account}")
+
+
+def test_slurmdbd_sends_updates_to_this_controller(cluster):
+    """slurmdbd pushes sacctmgr's changes (a user added while slurmctld runs) to the
+    address slurmctld connected from; the shim makes that the controller's own
+    (files/shim.c, connect), not 127.0.0.1, where no controller of this cluster is."""
+    cluster.require_test_cluster("the controller's loopback address is the test cluster's")
+    from hpcdocs.testcluster.plan import make_plan
+
+    plan = make_plan()
+    r = cluster.run(f"sacctmgr -n -P show cluster {plan.cluster_name} format=ControlHost")
+    assert r.stdout.strip() == plan.ctl_addr, r.stdout + r.stderr
+
+
+def test_accounts_and_qos_of_the_facts_with_their_limits(cluster):
+    """cluster.yml's accounts and QOS exist with their limits, and are enforced:
+    a job under an account the user is not in is refused."""
+    for spec in (facts.load().get("accounts") or {}).values():
+        r = cluster.run(
+            f"sacctmgr -n -P show assoc account={spec['name']} user=root format=Account,QOS"
+        )
+        assert r.stdout.strip(), f"root is not in account {spec['name']}: {r.stderr}"
+        if spec.get("max_cpus"):
+            r = cluster.run(
+                f"sacctmgr -n -P show assoc account={spec['name']} user= format=GrpTRES"
+            )
+            assert r.stdout.split() == [f"cpu={spec['max_cpus']}"], r.stdout + r.stderr
+    qos = dict(facts.load().get("qos") or {})
+    qos.pop("default", None)
+    for spec in qos.values():
+        r = cluster.run(f"sacctmgr -n -P show qos {spec['name']} format=Name,MaxJobsPU")
+        assert r.stdout.split() == [f"{spec['name']}|{spec.get('max_jobs_per_user', '')}"], (
+            r.stdout + r.stderr
+        )
+    r = cluster.run("sbatch --account=no-such-account -o /dev/null --wrap true")
+    assert r.returncode != 0 and "Invalid account" in r.stderr, r.stdout + r.stderr

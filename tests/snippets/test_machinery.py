@@ -502,3 +502,25 @@ def test_fresh_home_is_a_throwaway_home(tmp_path):
     home = re.search(r"^home: (\S+)$", "\n".join(got.details), re.M).group(1)
     assert home != os.environ["HOME"] and "hpcdocs-home." in home
     assert not Path(home).exists()  # removed after the run
+
+
+def test_cleanup_runs_after_the_snippet_pass_or_fail(tmp_path):
+    made = tmp_path / "made"
+    catalog = make_site(
+        tmp_path,
+        {"a/01-ok.console": f"# test: run=console prepare='touch {made}' cleanup='rm {made}'\n"
+                            f"$ test -e {made}\n",
+         "a/02-bad.console": f"# test: run=console prepare='touch {made}' cleanup='rm {made}'\n"
+                             "$ false\n",
+         "a/03-undo-fails.console": "# test: run=console cleanup='exit 4'\n$ true\n"},
+        {},
+    )  # fmt: skip
+    runner = Runner(catalog, LocalCluster(), workroot=tmp_path / "runs", gpu=(False, ""))
+    assert runner.run(catalog["a/01-ok.console"]).outcome == "passed" and not made.exists()
+    bad = runner.run(catalog["a/02-bad.console"])
+    assert bad.outcome == "failed" and "exit status 1" in bad.reason and not made.exists()
+    undo = runner.run(catalog["a/03-undo-fails.console"])
+    assert undo.outcome == "failed" and "cleanup= failed (exit 4)" in undo.reason
+    assert header.parse("# test: run=console cleanup='x'\n", "x").cleanup == "x"
+    with pytest.raises(header.HeaderError, match="cleanup= has no effect with run=sbatch"):
+        header.parse("# test: run=sbatch cleanup=true\n", "x")

@@ -23,7 +23,8 @@ HEADER_LINES = re.compile(rf"^[ \t]*{COMMENT}[ \t]*test:.*(?:\n|$)", re.MULTILIN
 RUNS = ("bash", "console", "python", "sbatch", "bsub", "static", "none")
 STATES = FINAL_STATES
 KEYS = ("run", "expect", "reject", "state", "exit", "timeout", "env", "args", "with", "needs",
-        "why", "step-cpus-per-task", "home", "input", "prepare", "requires")  # fmt: skip
+        "why", "step-cpus-per-task", "home", "input", "prepare", "requires",
+        "cleanup")  # fmt: skip
 FLAGS = ("gpu", "login", "fresh-home")
 REPEATABLE = ("expect", "reject", "with", "needs", "home", "requires")
 # requires=: command names, looked up on PATH (`apptainer`, `singularity`, `nvcc`).
@@ -41,6 +42,7 @@ ONLY_FOR = {
     "input": ("bash", "console", "python"),
     "prepare": ("bash", "console", "python"),
     "requires": ("bash", "console", "python", "sbatch", "bsub"),
+    "cleanup": ("bash", "console", "python"),
 }
 
 
@@ -80,6 +82,7 @@ class Header:
     input: str | None = None  # what the reader types (stdin), with \n for Enter
     prepare: str | None = None  # shell commands run first: files the reader already has
     requires: list[str] = field(default_factory=list)  # commands that must be on PATH, else skip
+    cleanup: str | None = None  # shell commands run last, pass or fail: undo what prepare= made
     lines: dict[str, int] = field(default_factory=dict)  # key -> line it was given on
     present: bool = False  # the file has at least one `# test:` line
 
@@ -208,7 +211,7 @@ def _take(header: Header, word: str, where: str, number: int) -> None:
         header.requires.extend(n for n in names if n not in header.requires)
     elif key == "input":
         header.input = value.replace("\\n", "\n")
-    else:  # env, why, prepare
+    else:  # env, why, prepare, cleanup
         setattr(header, key, value)
 
 

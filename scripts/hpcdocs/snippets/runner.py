@@ -192,7 +192,12 @@ class Runner:
             if run in ("sbatch", "bsub"):
                 self._job(snip, workdir, outcome)
             else:
-                self._login(snip, workdir, outcome)
+                ran = False
+                try:
+                    self._login(snip, workdir, outcome)
+                    ran = True
+                finally:
+                    self._cleanup(snip, workdir, outcome, fail=ran)
         except SnippetError as exc:
             outcome.outcome, outcome.reason = "failed", str(exc)
         except facts.FactsError as exc:
@@ -268,6 +273,21 @@ class Runner:
         return env
 
     # -- login side -----------------------------------------------------------------------
+
+    def _cleanup(self, snip: Snippet, workdir: Path, outcome: Outcome, fail: bool) -> None:
+        """cleanup=, after the snippet (and its leftover jobs) whether it passed or not;
+        a failing cleanup fails the test (fail), or is noted beside the first failure."""
+        if not snip.header.cleanup:
+            return
+        undone = self._sh(["bash", "-ec", snip.header.cleanup], cwd=workdir, env=self._env())
+        if undone.returncode:
+            message = (
+                f"{snip.source}: cleanup= failed (exit {undone.returncode}): "
+                f"{last_line(undone.stdout + undone.stderr)}"
+            )
+            if fail:
+                raise SnippetError(message)
+            outcome.details.append(message)
 
     def _login(self, snip: Snippet, workdir: Path, outcome: Outcome) -> None:
         name, header = snip.name, snip.header

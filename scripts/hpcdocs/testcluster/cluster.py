@@ -527,41 +527,69 @@ def _wait_nodes(plan: Plan, s: Starter, timeout: float = 30.0) -> None:
         time.sleep(0.02)
 
 
+def accounting_commands(plan: Plan) -> list[list[str]]:
+    """sacctmgr commands (without `sacctmgr -i`) that register the cluster, its
+    QOS, its accounts and the users who submit jobs: root (every test) and the
+    login node's account. Each is idempotent: run again, it changes nothing."""
+    facts = plan.facts
+    default = str(facts.get("default_account", "users"))
+    cluster = f"Cluster={plan.cluster_name}"
+    qos = dict(facts.get("qos") or {})
+    default_qos = str(qos.pop("default", "normal"))
+    names = [default_qos] + [str(spec["name"]) for spec in qos.values()]
+    cmds: list[list[str]] = [["add", "cluster", plan.cluster_name]]
+    for name in names:
+        cmds.append(["add", "qos", name])
+    for spec in qos.values():
+        if "max_jobs_per_user" in spec:
+            cmds.append(
+                ["modify", "qos", "where", f"name={spec['name']}", "set",
+                 f"MaxJobsPerUser={int(spec['max_jobs_per_user'])}"]
+            )  # fmt: skip
+    accounts = [(default, "test cluster users", None)] + [
+        (str(spec["name"]), str(spec.get("description", role)), spec.get("max_cpus"))
+        for role, spec in (facts.get("accounts") or {}).items()
+    ]
+    for name, description, max_cpus in accounts:
+        cmds.append(
+            ["add", "account", name, cluster, f"Description={description}", "Organization=test"]
+        )
+        cmds.append(
+            ["modify", "account", "where", f"name={name}", cluster, "set",
+             f"QOS={','.join(names)}", f"DefaultQOS={default_qos}",
+             f"GrpTRES=cpu={int(max_cpus) if max_cpus else -1}"]
+        )  # fmt: skip
+    for user in ("root", login.USER):
+        cmds.append(
+            ["add", "user", user, f"Account={default}", f"DefaultAccount={default}", cluster]
+        )
+        for name, _, _ in accounts[1:]:
+            cmds.append(["add", "user", user, f"Account={name}", cluster])
+        cmds.append(
+            ["modify", "user", "where", f"name={user}", cluster, "set",
+             f"QOS={','.join(names)}", f"DefaultQOS={default_qos}"]
+        )  # fmt: skip
+    return cmds
+
+
+# What sacctmgr says when a command had nothing left to do.
+_ALREADY = ("already exists", "nothing new added", "nothing modified")
+
+
 def _register_accounts(plan: Plan) -> None:
-    """Cluster, account and user root in slurmdbd (once per database)."""
+    """Cluster, QOS, accounts and users in slurmdbd (again whenever they change)."""
     done = plan.mysql_dir / "registered"
-    account = str(plan.facts.get("default_account", "users"))
-    want = f"{plan.cluster_name} {account}\n"
+    cmds = accounting_commands(plan)
+    want = "\n".join(" ".join(c) for c in cmds) + "\n"
     if done.exists() and done.read_text() == want:
         return
+    login.ensure_user()  # sacctmgr adds only users the machine knows
     env = slurm_env(plan)
-    for args in (
-        ["add", "cluster", plan.cluster_name],
-        [
-            "add",
-            "account",
-            account,
-            f"Cluster={plan.cluster_name}",
-            "Description=test cluster users",
-            "Organization=test",
-        ],
-        [
-            "add",
-            "user",
-            "root",
-            f"Account={account}",
-            f"DefaultAccount={account}",
-            f"Cluster={plan.cluster_name}",
-        ],
-    ):
+    for args in cmds:
         r = subprocess.run(
             ["sacctmgr", "-i", *args], env=env, capture_output=True, text=True, timeout=60
         )
-        if (
-            r.returncode
-            and "already exists" not in (r.stdout + r.stderr).lower()
-            and "nothing new added" not in (r.stdout + r.stderr).lower()
-        ):
+        if r.returncode and not any(s in (r.stdout + r.stderr).lower() for s in _ALREADY):
             raise UpError(
                 f"sacctmgr {' '.join(args)} failed:\n{r.stdout}{r.stderr}"
                 f"\nLog: {plan.log / 'slurmdbd.log'}"

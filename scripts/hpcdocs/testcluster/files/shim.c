@@ -7,6 +7,11 @@
  *    be told to bind to the address of the machine's hostname (NoInAddrAny),
  *    the same for every node. With this, each daemon listens on its own loopback
  *    address only: the controller on .1, node cn01 on .11, and so on.
+ *    A connect() to a loopback address from a socket not yet bound is sent
+ *    from that address too, not from 127.0.0.1: slurmdbd records the address
+ *    slurmctld connects from as the cluster's ControlHost and sends its
+ *    updates there (a user or limit added with sacctmgr while slurmctld runs);
+ *    from 127.0.0.1 they would go to no controller, or to another cluster's.
  *
  * 2. TESTCLUSTER_FAST_TICK=1 (slurmctld only): its main thread's 100 ms naps
  *    become 10 ms. slurmctld's background loop naps 10 x 100 ms between rounds,
@@ -42,6 +47,32 @@ int bind(int fd, const struct sockaddr *addr, socklen_t len)
 			return real_bind(fd, (struct sockaddr *)&copy, sizeof(copy));
 	}
 	return real_bind(fd, addr, len);
+}
+
+int connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	static int (*real_connect)(int, const struct sockaddr *, socklen_t);
+	const char *want = getenv("TESTCLUSTER_BIND_ADDR");
+
+	if (!real_connect)
+		real_connect = (int (*)(int, const struct sockaddr *, socklen_t))
+			dlsym(RTLD_NEXT, "connect");
+	if (want && addr && addr->sa_family == AF_INET &&
+	    len >= (socklen_t)sizeof(struct sockaddr_in) &&
+	    (ntohl(((const struct sockaddr_in *)addr)->sin_addr.s_addr) >> 24) == 127) {
+		struct sockaddr_in cur;
+		socklen_t cur_len = sizeof(cur);
+
+		if (getsockname(fd, (struct sockaddr *)&cur, &cur_len) == 0 &&
+		    cur.sin_family == AF_INET && cur.sin_port == 0 &&
+		    cur.sin_addr.s_addr == htonl(INADDR_ANY)) {
+			struct sockaddr_in src = { .sin_family = AF_INET };
+
+			if (inet_pton(AF_INET, want, &src.sin_addr) == 1)
+				bind(fd, (struct sockaddr *)&src, sizeof(src));
+		}
+	}
+	return real_connect(fd, addr, len);
 }
 
 int usleep(useconds_t usec)
