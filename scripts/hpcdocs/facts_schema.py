@@ -123,6 +123,34 @@ class Partition(Section):
         return self
 
 
+class Account(Section):
+    name: str = describe(
+        "The account's name in Slurm (sacctmgr, --account).",
+        "Slurm 中的账户名（sacctmgr、--account）。",
+    )
+    description: str | None = describe(
+        "What the account is for (sacctmgr Description).",
+        "账户的用途（sacctmgr 的 Description）。",
+        default=None,
+    )
+    max_cpus: int | None = describe(
+        "GrpTRES=cpu: the CPUs all running jobs of the account may hold together.",
+        "GrpTRES=cpu：该账户所有运行中作业合计最多可占用的 CPU 数。",
+        default=None,
+        ge=1,
+    )
+
+
+class Qos(Section):
+    name: str = describe("The QOS's name in Slurm (--qos).", "Slurm 中的 QOS 名（--qos）。")
+    max_jobs_per_user: int | None = describe(
+        "MaxJobsPerUser: running jobs per user in this QOS.",
+        "MaxJobsPerUser：每个用户在该 QOS 下同时运行的作业数。",
+        default=None,
+        ge=1,
+    )
+
+
 class Conda(Section):
     root: str = describe(
         "Where the centre's conda (miniforge) is installed.", "中心安装 conda（miniforge）的位置。"
@@ -296,6 +324,20 @@ class Facts(Section):
         default="users",
         used_by=["testcluster"],
     )
+    accounts: dict[str, Account] = describe(
+        "Accounts besides default_account, by role (project); the test cluster creates them.",
+        "default_account 之外的记账账户，按角色列出（如 project）；测试集群会创建它们。",
+        default_factory=dict,
+        used_by=["testcluster"],
+    )
+    qos: dict[str, str | Qos] = describe(
+        "QOS: `default` names the one a job gets without --qos (Slurm's own: normal); "
+        "the other entries, by role, are QOS users may choose.",
+        "QOS：`default` 是不写 --qos 时作业得到的 QOS（Slurm 自带的叫 normal）；"
+        "其他条目按角色列出用户可以选择的 QOS。",
+        default_factory=lambda: {"default": "normal"},
+        used_by=["testcluster"],
+    )
     partitions: dict[str, Partition] = describe(
         "Partitions (LSF: queues) by the role pages refer to: cpu, gpu, debug.",
         "分区（LSF 中为队列），键是页面引用的角色名：cpu、gpu、debug。",
@@ -351,6 +393,18 @@ class Facts(Section):
         default_factory=TestCluster,
         used_by=["testcluster"],
     )
+
+    @field_validator("qos")
+    @classmethod
+    def _qos(cls, value: dict) -> dict:
+        for role, entry in value.items():
+            if (role == "default") != isinstance(entry, str):
+                raise ValueError(
+                    "`default` is the name of the default QOS; every other entry is a mapping "
+                    f"with name (and max_jobs_per_user): {role}: {entry!r}"
+                )
+        value.setdefault("default", "normal")
+        return value
 
     @field_validator("modules")
     @classmethod

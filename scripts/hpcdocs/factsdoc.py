@@ -160,10 +160,13 @@ def _default(field, w: dict) -> str:
 
 
 def _model_of(kind) -> type[BaseModel] | None:
-    args = [a for a in typing.get_args(kind) if a is not type(None)]
-    for candidate in (kind, *args):
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return candidate
+    """The section model inside a type: Partition in dict[str, Partition], Qos in str | Qos."""
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return kind
+    for arg in typing.get_args(kind):
+        found = _model_of(arg)
+        if found is not None:
+            return found
     return None
 
 
@@ -188,7 +191,11 @@ def _pages_by_key(lang: str) -> dict[str, set[str]]:
     """Facts placeholders (roles replaced by <ROLE>) and the pages of `lang` that show them."""
     from hpcdocs.snippets import Catalog
 
-    roles = {"partitions": schema.Facts, "storage": schema.Facts}
+    roles = {
+        name
+        for name, field in schema.Facts.model_fields.items()
+        if typing.get_origin(field.annotation) is dict and _model_of(field.annotation)
+    }
     users: dict[str, set[str]] = {}
 
     def note(text: str, page: str):
