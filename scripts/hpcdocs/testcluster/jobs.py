@@ -10,8 +10,10 @@ intervals: on the test cluster a trivial job takes it 2.0 s, a 3-second job
 - anywhere else (--cluster=existing), `scontrol show job` every 0.1 s, then
   `sacct` once the controller has forgotten the job.
 
-sacct learns of the end a moment later than the controller: wait(...,
-accounting=True) waits for that too.
+A job that was signalled (time limit, scancel) ends for the controller at once,
+but its processes may run on for KillWait seconds: wait() then also waits until
+it is no longer COMPLETING. sacct learns of the end a moment later than the
+controller: wait(..., accounting=True) waits for that too.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ from pathlib import Path
 from hpcdocs.slurmspec import FINAL_STATES
 
 FINAL = set(FINAL_STATES)
+# States the controller records the moment it signals the job (time limit,
+# scancel): the job's processes may still run, for up to KillWait seconds, and
+# write files (a trap copying results back) while the job shows COMPLETING.
+SIGNALLED = {"CANCELLED", "DEADLINE", "PREEMPTED", "TIMEOUT"}
 _FIELD = re.compile(r"(\w+)=(\S*)")
 
 
@@ -99,11 +105,24 @@ class JobWatcher:
         a moment after the controller), so that sacct right after is complete.
         """
         state = self._wait(str(jobid), timeout)
+        if SIGNALLED & set(state.split(",")):
+            self._settle(str(jobid), timeout=60)
         if accounting:
             deadline = time.monotonic() + 10
             while self._sacct(str(jobid)) is None and time.monotonic() < deadline:
                 time.sleep(0.05)
         return state
+
+    def _settle(self, jobid: str, timeout: float) -> None:
+        """Wait until no process of a signalled job is left (it is no longer
+        COMPLETING), so that what it wrote after the signal can be read."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            records = self._scontrol(jobid)
+            if records is None or all(r.get("JobState") != "COMPLETING" for r in records):
+                return
+            time.sleep(0.05)
+        raise JobTimeoutError(f"job {jobid} still COMPLETING {timeout} s after it ended")
 
     def _wait(self, jobid: str, timeout: float) -> str:
         deadline = time.monotonic() + timeout
