@@ -71,9 +71,15 @@ def describe(report: dict, lang: str) -> str:
         shown = (where.get("display_name") or {}).get(lang) or where.get("name") or "?"
         name, slurm = where.get("name") or "?", report.get("slurm", "?")
         if lang == "zh":
-            gpu = {"real": "真实 GPU", "none": "未找到真实 GPU", "unchecked": "未检查 GPU"}.get(gpus, "模拟 GPU")
+            gpu = {"real": "真实 GPU", "none": "未找到真实 GPU", "unchecked": "未检查 GPU"}.get(
+                gpus, "模拟 GPU"
+            )
             return f"中心的集群“{shown}”（ClusterName {name}，Slurm {slurm}，{gpu}）"
-        gpu = {"real": "real GPUs", "none": "no real GPU found", "unchecked": "GPUs not checked"}.get(gpus, "mocked GPUs")
+        gpu = {
+            "real": "real GPUs",
+            "none": "no real GPU found",
+            "unchecked": "GPUs not checked",
+        }.get(gpus, "mocked GPUs")
         return f"the centre's cluster {shown} (ClusterName {name}, Slurm {slurm}, {gpu})"
     if lang == "zh":
         gpu = "模拟 GPU" if gpus == "mocked" else "真实 GPU"

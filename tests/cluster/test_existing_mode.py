@@ -16,7 +16,6 @@ import re
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import yaml
@@ -31,8 +30,19 @@ GPU_SNIPPET = "pytorch/05-gpu-matmul.py"  # the `gpu` flag: a real GPU only
 
 def run_existing(cluster, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "--cluster=existing", "-p", "no:cacheprovider",
-         "-q", "-rs", "-W", "ignore", *args],  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--cluster=existing",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "-rs",
+            "-W",
+            "ignore",
+            *args,
+        ],  # fmt: skip
         cwd=ROOT,
         env=dict(cluster.env, **(env or {})),
         capture_output=True,
@@ -118,9 +128,10 @@ def test_existing_mode_runs_snippet_jobs_with_the_ci_account_and_stamps_the_clus
     assert gpu["outcome"] == "skipped"
     assert re.match(rf"no real GPU on partition {gpu_part} \(probe job: node: ", gpu["reason"]), gpu
     assert report["gpus"] == "none"
-    assert not (ROOT / "build" / "tested.json").exists() or tested.load().get("cluster", {}).get(
-        "kind", "test"
-    ) == "test", "the existing-mode run wrote into make test's build/tested.json"
+    assert (
+        not (ROOT / "build" / "tested.json").exists()
+        or tested.load().get("cluster", {}).get("kind", "test") == "test"
+    ), "the existing-mode run wrote into make test's build/tested.json"
 
     # What Slurm recorded: the snippet's job and the probe were charged to ci.account.
     demo = sacct_jobs(cluster, "demo", since)

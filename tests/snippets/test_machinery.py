@@ -419,7 +419,10 @@ def test_results_from_another_cluster_are_not_mixed_in_and_the_stamp_names_it():
     assert tested.describe(real, "en") == (
         "the centre's cluster Taiyi (ClusterName taiyi, Slurm 23.11.10, real GPUs)"
     )
-    assert tested.describe(real, "zh") == "中心的集群“太乙”（ClusterName taiyi，Slurm 23.11.10，真实 GPU）"
+    assert (
+        tested.describe(real, "zh")
+        == "中心的集群“太乙”（ClusterName taiyi，Slurm 23.11.10，真实 GPU）"
+    )
     again = tested.merge(real, {("demo/01-hello.sh", "static"): ok}, catalog, date="2026-11-25")
     assert again["cluster"] == where and again["date"] == "2026-11-24"  # a static-only run
 
