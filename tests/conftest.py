@@ -15,7 +15,9 @@ up`) and gives:
   with the reason, what the cluster in use lacks.
 
 ``pytest --cluster=existing`` uses whatever sbatch is on PATH (a real site's
-login node) instead of starting the test cluster.
+login node) instead of starting the test cluster; its jobs are charged to
+cluster.yml's ``ci.account`` (SBATCH_ACCOUNT, SLURM_ACCOUNT, SALLOC_ACCOUNT:
+hpcdocs.existing, docs/en/on-cluster.md).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hpcdocs import ROOT
+from hpcdocs import ROOT, existing
 from hpcdocs.testcluster.client import Cluster
 from hpcdocs.testcluster.scratch import env_after_eval
 
@@ -54,7 +56,7 @@ def cluster(request) -> Cluster:
     if request.config.getoption("--cluster") == "existing":
         if not shutil.which("sbatch"):
             pytest.skip("--cluster=existing: no sbatch on PATH")
-        return Cluster(env=dict(os.environ), is_test_cluster=False)
+        return Cluster(env=dict(os.environ, **existing.ci_env()), is_test_cluster=False)
     was_up = subprocess.run([str(TESTCLUSTER), "status"], capture_output=True).returncode == 0
     r = subprocess.run([str(TESTCLUSTER), "up"], capture_output=True, text=True, timeout=600)
     if r.returncode:

@@ -257,6 +257,29 @@ class Site(Section):
         return value
 
 
+class Ci(Section):
+    account: str | None = describe(
+        "Account the on-cluster test run (pytest --cluster=existing, on-cluster.md) charges its "
+        "jobs to: SBATCH_ACCOUNT, SLURM_ACCOUNT and SALLOC_ACCOUNT are set to it.",
+        "在中心集群上运行测试（pytest --cluster=existing，见 on-cluster.md）时作业记到的账户："
+        "SBATCH_ACCOUNT、SLURM_ACCOUNT、SALLOC_ACCOUNT 都设为它。",
+        default=None,
+        default_shown="default_account",
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        used_by=["snippets"],
+    )
+    partition: str | None = describe(
+        "Partition (its scheduler name) for the on-cluster run's jobs that name none; jobs "
+        "that name one (the GPU examples) keep theirs.",
+        "在中心集群上运行测试时，没有指定分区的作业进入的分区（调度系统里的名字）；"
+        "指定了分区的作业（如 GPU 示例）不受影响。",
+        default=None,
+        default_shown="the default partition's name",
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        used_by=["snippets"],
+    )
+
+
 class TestCluster(Section):
     max_nodes_per_partition: int = describe(
         "The test cluster starts at most this many nodes per partition.",
@@ -387,6 +410,12 @@ class Facts(Section):
         used_by=["lsf", "lint", "generator"],
     )
     site: Site = describe("This guide's own repository.", "本指南自己的仓库。", used_by=["hooks"])
+    ci: Ci = describe(
+        "The test run on the centre's own cluster (pytest --cluster=existing).",
+        "在中心自己的集群上运行测试（pytest --cluster=existing）。",
+        default_factory=Ci,
+        used_by=["snippets"],
+    )
     testcluster: TestCluster = describe(
         "The local test cluster (not the centre's).",
         "本地测试集群（不是中心的集群）。",
@@ -405,6 +434,15 @@ class Facts(Section):
                 )
         value.setdefault("default", "normal")
         return value
+
+    @model_validator(mode="after")
+    def _ci_defaults(self):
+        if self.ci.account is None:
+            self.ci.account = self.default_account
+        if self.ci.partition is None:
+            default = [p.name for p in self.partitions.values() if p.default]
+            self.ci.partition = default[0] if len(default) == 1 else None
+        return self
 
     @field_validator("modules")
     @classmethod

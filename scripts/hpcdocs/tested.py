@@ -6,8 +6,19 @@ scripts/hooks/tested_on.py and by `scripts/snippets report`.
 Format::
 
     {"date": "2026-11-23", "slurm": "22.05.8", "gpus": "mocked",
+     "cluster": {"kind": "test", "name": "hpc"},
      "snippets": {"slurm/01-hello.sh": {"outcome": "passed", "tier": "cluster",
                                         "reason": ""}}}
+
+"gpus": mocked (the test cluster's stand-ins), real, none (the centre's
+cluster, where no job on the GPU partition saw a real GPU) or unchecked (no
+GPU snippet ran there). "cluster": where
+the snippets ran: kind "test" (the test cluster) or "existing" (`pytest
+--cluster=existing` on the centre's cluster, with the display_name of
+cluster.yml); name is the ClusterName the scheduler reported.
+
+HPCDOCS_TESTED names another file (the test of --cluster=existing writes its
+own, so that `make test`'s stays the test cluster's).
 """
 
 from __future__ import annotations
@@ -19,7 +30,7 @@ from pathlib import Path
 
 from hpcdocs import ROOT
 
-REPORT = ROOT / "build" / "tested.json"
+REPORT = Path(os.environ.get("HPCDOCS_TESTED") or ROOT / "build" / "tested.json")
 INCLUDE = re.compile(r"""^[ \t]*-{1,}8<-{1,}[ \t]+["']([^"':]+)(?::[^"']*)?["']""", re.MULTILINE)
 
 
@@ -63,6 +74,21 @@ def count(report: dict, used: list[str]) -> dict:
 
 def describe(report: dict, lang: str) -> str:
     gpus = report.get("gpus", "mocked")
+    where = report.get("cluster") or {"kind": "test"}
+    if where.get("kind") == "existing":
+        shown = (where.get("display_name") or {}).get(lang) or where.get("name") or "?"
+        name, slurm = where.get("name") or "?", report.get("slurm", "?")
+        if lang == "zh":
+            gpu = {"real": "真实 GPU", "none": "未找到真实 GPU", "unchecked": "未检查 GPU"}.get(
+                gpus, "模拟 GPU"
+            )
+            return f"中心的集群“{shown}”（ClusterName {name}，Slurm {slurm}，{gpu}）"
+        gpu = {
+            "real": "real GPUs",
+            "none": "no real GPU found",
+            "unchecked": "GPUs not checked",
+        }.get(gpus, "mocked GPUs")
+        return f"the centre's cluster {shown} (ClusterName {name}, Slurm {slurm}, {gpu})"
     if lang == "zh":
         gpu = "模拟 GPU" if gpus == "mocked" else "真实 GPU"
         return f"Slurm {report.get('slurm', '?')} 测试集群（{gpu}）"
@@ -94,13 +120,29 @@ def combine(tier: str, parts: dict, why: str = "") -> tuple[str, str]:
     return run["outcome"], run.get("reason", "")
 
 
-def merge(old: dict, results: dict, catalog, date: str, slurm=None, gpus=None) -> dict:
+def same_cluster(old: dict, cluster: dict | None) -> bool:
+    """Whether old's results came from this session's cluster (None: unknown, keep them)."""
+    if cluster is None:
+        return True
+    before = old.get("cluster") or {"kind": "test"}  # files from before the key: test cluster
+    return before.get("kind") == cluster.get("kind") and before.get("name") in (
+        None,
+        cluster.get("name"),
+    )
+
+
+def merge(
+    old: dict, results: dict, catalog, date: str, slurm=None, gpus=None, cluster=None
+) -> dict:
     """old build/tested.json updated with this session's results.
 
     results: {(snippet path, "static" | "run"): {"outcome", "reason", "duration"}}.
     Snippets that no longer exist are dropped; a program that other snippets
-    run through with= takes its run part from theirs.
+    run through with= takes its run part from theirs. Results from another
+    cluster (kind or ClusterName) than this session's are dropped, not mixed in.
     """
+    if not same_cluster(old, cluster):
+        old = {}
     before = old.get("snippets", {})
     entries = {}
     for snip in catalog.snippets:
@@ -144,5 +186,6 @@ def merge(old: dict, results: dict, catalog, date: str, slurm=None, gpus=None) -
         "date": date if ran_jobs or "date" not in old else old["date"],
         "slurm": slurm or old.get("slurm", "?"),
         "gpus": gpus or old.get("gpus", "mocked"),
+        "cluster": cluster or old.get("cluster", {"kind": "test"}),
         "snippets": snippets,
     }

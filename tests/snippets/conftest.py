@@ -14,12 +14,12 @@ import datetime
 import re
 
 import pytest
-from hpcdocs import tested
+from hpcdocs import existing, facts, tested
 from hpcdocs.snippets import Catalog
 from hpcdocs.snippets.runner import Runner, gpu_status
 
 _results: dict[tuple[str, str], dict] = {}  # (snippet, part) -> {outcome, reason, duration}
-_facts: dict[str, str] = {}  # slurm version, gpus: what the snippets ran on
+_facts: dict = {}  # slurm version, gpus, cluster: what the snippets ran on
 
 
 @pytest.fixture(scope="session")
@@ -34,15 +34,27 @@ def snippet_cluster(cluster):
     found = re.search(r"(\d+\.\d+(?:\.\d+)?)", done.stdout or "")
     if found:
         _facts["slurm"] = found.group(1)
+    name = existing.cluster_name(lambda cmd, **kw: cluster.run(cmd, timeout=30))
+    if cluster.is_test_cluster:
+        _facts["cluster"] = {"kind": "test", "name": name}
+    else:  # the centre's cluster: the stamp names it (hpcdocs.tested.describe)
+        shown = facts.get("display_name")
+        _facts["cluster"] = {"kind": "existing", "name": name, "display_name": shown}
     return cluster
 
 
 @pytest.fixture(scope="session")
 def runner(catalog, snippet_cluster) -> Runner:
-    gpu = gpu_status()
-    _facts["gpus"] = "real" if gpu[0] else "mocked"
+    if snippet_cluster.is_test_cluster:
+        gpu = gpu_status()
+        _facts["gpus"] = "real" if gpu[0] else "mocked"
+    else:  # the login node has none: a job on the GPU partition, at the first gpu snippet
+        gpu = lambda: existing.gpu_probe(snippet_cluster.run)  # noqa: E731
+        _facts["gpus"] = "unchecked"
     r = Runner(catalog, snippet_cluster, gpu=gpu)
     yield r
+    if not snippet_cluster.is_test_cluster and r.gpu_checked:
+        _facts["gpus"] = "real" if r.gpu[0] else "none"
     r.close()  # the login snippets' throwaway home
 
 
@@ -75,5 +87,6 @@ def pytest_sessionfinish(session, exitstatus):
         date=datetime.datetime.now(datetime.UTC).date().isoformat(),
         slurm=_facts.get("slurm"),
         gpus=_facts.get("gpus"),
+        cluster=_facts.get("cluster"),
     )
     tested.save(report)

@@ -404,6 +404,41 @@ def test_merge_keeps_what_did_not_run_and_never_calls_static_passed():
     assert second["date"] == "2026-11-24"
 
 
+def test_results_from_another_cluster_are_not_mixed_in_and_the_stamp_names_it():
+    catalog = Catalog.load(SITE / "snippets", SITE / "docs")
+    ok = {"outcome": "passed", "reason": "", "duration": 1.0}
+    test = tested.merge({}, {("demo/01-hello.sh", "run"): ok}, catalog, date="2026-11-23",
+                        slurm="22.05.8", gpus="mocked", cluster={"kind": "test", "name": "hpc"})  # fmt: skip
+    assert tested.describe(test, "en") == "the Slurm 22.05.8 test cluster (mocked GPUs)"
+    assert tested.describe({"slurm": "22.05.8"}, "zh") == "Slurm 22.05.8 测试集群（模拟 GPU）"
+    where = {"kind": "existing", "name": "taiyi", "display_name": {"zh": "太乙", "en": "Taiyi"}}
+    real = tested.merge(test, {("demo/03-run-count.console", "run"): ok}, catalog,
+                        date="2026-11-24", slurm="23.11.10", gpus="real", cluster=where)  # fmt: skip
+    assert real["snippets"]["demo/01-hello.sh"]["outcome"] == "untested"  # the test cluster's
+    assert real["snippets"]["demo/03-run-count.console"]["outcome"] == "passed"
+    assert tested.describe(real, "en") == (
+        "the centre's cluster Taiyi (ClusterName taiyi, Slurm 23.11.10, real GPUs)"
+    )
+    assert (
+        tested.describe(real, "zh")
+        == "中心的集群“太乙”（ClusterName taiyi，Slurm 23.11.10，真实 GPU）"
+    )
+    again = tested.merge(real, {("demo/01-hello.sh", "static"): ok}, catalog, date="2026-11-25")
+    assert again["cluster"] == where and again["date"] == "2026-11-24"  # a static-only run
+
+
+def test_ci_partition_goes_only_to_job_scripts_that_name_none():
+    from hpcdocs import existing
+
+    known = facts.load()
+    assert existing.partition_env("#!/bin/bash\n#SBATCH -t 1\necho\n", known) == {
+        "SBATCH_PARTITION": known["ci"]["partition"]
+    }
+    for line in ("#SBATCH -p gpu", "#SBATCH --partition=gpu", "#SBATCH   --partition gpu"):
+        assert existing.partition_env(f"#!/bin/bash\n{line}\necho\n", known) == {}
+    assert existing.ci_env(known) == dict.fromkeys(existing.ACCOUNT_VARS, known["ci"]["account"])
+
+
 def test_report_counts_per_page_and_tier():
     catalog = Catalog.load(SITE / "snippets", SITE / "docs")
     results = {"snippets": {"demo/01-hello.sh": {"outcome": "passed", "duration": 4.5}}}

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hpcdocs import ROOT, facts
+from hpcdocs import ROOT, existing, facts
 from hpcdocs.slurmspec import FINAL_STATES
 from hpcdocs.snippets import Catalog, Snippet, console
 from hpcdocs.snippets.header import working_name
@@ -83,12 +83,26 @@ class Runner:
         self.catalog = catalog
         self.cluster = cluster
         self.workroot = workroot
-        self.gpu = gpu_status() if gpu is None else gpu
+        # (real GPU, why not); or a function giving it, asked at the first `gpu` snippet
+        self._gpu = gpu_status if gpu is None else gpu
         self.done: dict[str, Outcome] = {}  # once per session: needs= and the tests share it
         self._nested = 0.0  # seconds spent in snippets run from inside the current one
         self._laptop = None  # the reader's computer, for `login` snippets (laptop.py)
         self._facts: dict | None = None  # the facts as the test world has them (test_facts)
         self._mirror_log: Path | None = None  # the test cluster's pip mirror's request log
+        # --cluster=existing (the centre's cluster): gpu snippets run in a job on its GPU
+        # partition, job scripts that name no partition go to ci.partition.
+        self.existing = not getattr(cluster, "is_test_cluster", True)
+
+    @property
+    def gpu(self) -> tuple[bool, str]:
+        if callable(self._gpu):
+            self._gpu = self._gpu()
+        return self._gpu
+
+    @property
+    def gpu_checked(self) -> bool:
+        return not callable(self._gpu)
 
     def close(self) -> None:
         """Remove what the session made outside its working directories (the laptop's home)."""
@@ -305,6 +319,9 @@ class Runner:
         else:
             argv = ["bash", "-c", python_command(name, conda_env, args)]
         outcome.command = f"cd {workdir} && " + (argv[2] if argv[1] == "-c" else shlex.join(argv))
+        if header.gpu and self.existing:  # the login node has no GPU: a job step on the GPU node
+            argv = existing.srun_on_gpu(argv, header.timeout, known)
+            outcome.command = f"cd {workdir} && " + shlex.join(argv)
         env = self._env()
         if header.prepare:
             prepare = f"{activate(conda_env)} && {header.prepare}" if conda_env else header.prepare
@@ -395,11 +412,16 @@ class Runner:
         if snip.run == "sbatch":
             env = self._env()
             outcome.command = f"cd {workdir} && sbatch {name}"
+            if self.existing:
+                chosen = existing.partition_env((workdir / name).read_text(), self.test_facts())
+                env.update(chosen)
+                if chosen:
+                    outcome.command = f"cd {workdir} && SBATCH_PARTITION={chosen['SBATCH_PARTITION']} sbatch {name}"
             if header.step_cpus_per_task:
                 # Each srun step then gets exactly the CPUs it asks for, and sacct shows them
                 # (otherwise a step gets all of the job's CPUs, whatever --cpus-per-task it has).
                 env["SLURM_EXACT"] = "1"
-                outcome.command = f"cd {workdir} && SLURM_EXACT=1 sbatch {name}"
+                outcome.command = outcome.command.replace(" && ", " && SLURM_EXACT=1 ", 1)
             done = self._sh(["sbatch", name], cwd=workdir, env=env)
             found = re.search(r"Submitted batch job (\d+)", done.stdout)
         else:
