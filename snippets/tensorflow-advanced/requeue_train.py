@@ -21,7 +21,7 @@ import keras  # noqa: E402
 import tf_setup  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 
-EPOCHS = 400
+EPOCHS = 1200
 BACKUP = "backup"
 restart = os.environ.get("SLURM_RESTART_COUNT", "0")
 cpus = tf_setup.configure()
