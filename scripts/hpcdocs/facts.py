@@ -51,13 +51,17 @@ def checked(data: dict, source: str = "facts", text: str | None = None) -> dict:
     Defaults come from the schema (hpcdocs.facts_schema), so every user of the
     facts sees the same ones.
     """
-    found = problems(data, source=source if text is not None else None, text=text)
-    if found:
+    try:
+        model = schema.Facts.model_validate(data)
+    except ValidationError:
+        model = None
+    if model is None or schema.cross_problems(data):  # then say every problem, with lines
+        found = problems(data, source=source if text is not None else None, text=text)
         raise FactsError(
             f"{_shown(source)}: {len(found)} problem{'s' if len(found) > 1 else ''}:\n"
             + "\n".join(found)
         )
-    return schema.Facts.model_validate(data).model_dump(exclude_none=True)
+    return model.model_dump(exclude_none=True)
 
 
 def load(path: Path | str = FACTS_FILE) -> dict:

@@ -14,10 +14,11 @@ import types
 import typing
 from functools import cache
 
+import yaml
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from hpcdocs import ROOT
+from hpcdocs import ROOT, facts
 from hpcdocs import facts_schema as schema
 from hpcdocs.facts import PLACEHOLDER
 
@@ -41,10 +42,6 @@ def _broken(data: dict) -> dict:
 
 def broken_text() -> str:
     """The facts file with the example's mistakes, as YAML."""
-    import yaml
-
-    from hpcdocs import facts
-
     data = _broken(yaml.safe_load(facts.FACTS_FILE.read_text("utf-8")))
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
@@ -55,10 +52,6 @@ def example() -> str:
     The output is the real checker's on a copy of the facts file, so the page
     cannot show a message format the code no longer writes.
     """
-    import yaml
-
-    from hpcdocs import facts
-
     text = broken_text()
     found = facts.problems(yaml.safe_load(text), source="cluster.yml", text=text)
     body = "\n".join([f"ERROR   -  cluster.yml: {len(found)} problems:", *found])

@@ -24,6 +24,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from hpcdocs import poll
 from hpcdocs.slurmspec import FINAL_STATES
 
 FINAL = set(FINAL_STATES)
@@ -116,13 +117,17 @@ class JobWatcher:
     def _settle(self, jobid: str, timeout: float) -> None:
         """Wait until no process of a signalled job is left (it is no longer
         COMPLETING), so that what it wrote after the signal can be read."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+
+        def settled() -> bool:
             records = self._scontrol(jobid)
-            if records is None or all(r.get("JobState") != "COMPLETING" for r in records):
-                return
-            time.sleep(0.05)
-        raise JobTimeoutError(f"job {jobid} still COMPLETING {timeout} s after it ended")
+            return records is None or all(r.get("JobState") != "COMPLETING" for r in records)
+
+        try:
+            poll.until(settled, timeout, f"job {jobid} no longer COMPLETING", step=0.05)
+        except poll.WaitTimeoutError:
+            raise JobTimeoutError(
+                f"job {jobid} still COMPLETING {timeout} s after it ended"
+            ) from None
 
     def _wait(self, jobid: str, timeout: float) -> str:
         deadline = time.monotonic() + timeout
