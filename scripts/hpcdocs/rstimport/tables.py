@@ -9,15 +9,33 @@ row gets an empty one (Markdown tables need one).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from docutils import nodes
 
 from hpcdocs.rstimport import markdown as md
 from hpcdocs.rstimport.report import WARNING
+from hpcdocs.rstimport.site import Site
 
-if TYPE_CHECKING:
-    from hpcdocs.rstimport.writer import PageWriter
+
+class PageWriter(Protocol):
+    """What a table needs of the page writer (writer.PageWriter has it).
+
+    A protocol, so that this module does not import writer.py, which imports it.
+    """
+
+    site: Site
+    deferred: list[str]
+
+    def inline(self, node: nodes.Node) -> str: ...
+
+    def inlines(self, node: nodes.Node) -> str: ...
+
+    def block(self, node: nodes.Node) -> list[str]: ...
+
+    def where(self, node: nodes.Node) -> str: ...
+
+    def image(self, node: nodes.image) -> str: ...
 
 
 def cell_text(writer: PageWriter, entry: nodes.Element) -> str:
