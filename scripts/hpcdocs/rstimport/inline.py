@@ -172,8 +172,9 @@ class InlineMixin:
         return link or "#"
 
     def copied_file(self, path: str, node: nodes.Element, fragment: str = "") -> str | None:
-        docdir = Path(self.source).parent
-        source = (docdir / path).resolve()
+        # "/x" is x in the source folder, as Sphinx reads it (":download:`</x>`")
+        docdir = self.site.project.srcdir if path.startswith("/") else Path(self.source).parent
+        source = (docdir / path.lstrip("/")).resolve()
         if source.is_file():
             try:
                 rel = source.relative_to(self.site.project.srcdir)

@@ -64,7 +64,8 @@ class Site:
 
     def doc_for(self, docname: str, path: str) -> str | None:
         """The document a relative link from ``docname`` names (``x.html``, ``x.rst``, ``x``)."""
-        stem = posixpath.normpath(posixpath.join(posixpath.dirname(docname), path))
+        base = "" if path.startswith("/") else posixpath.dirname(docname)  # "/x": x in the import
+        stem = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
         for suffix in (".md", ".html", ".rst", ".txt"):
             if stem.endswith(suffix):
                 stem = stem[: -len(suffix)]

@@ -11,6 +11,7 @@ import ast
 import contextlib
 import io
 import logging
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,11 @@ CONF_KEYS = {
     "numfig",
     "today",
 }
+
+
+# docutils' names for the lines Sphinx inserts into every page from conf.py
+INSERTED = {"<rst_prologue>": "rst_prolog", "<rst_epilogue>": "rst_epilog"}
+DOCINFO = re.compile(r":\w+:.*?")  # sphinx.util.rst.docinfo_re
 
 
 class InputError(Exception):
@@ -125,6 +131,51 @@ class _Collector(WarningStreamHandler):
         if sep and line and path:
             line = block_start(path, line, quoted)
         self.messages.append(Message(path, line, record.levelname, text))
+
+
+def inserted_at(page: str, source: str) -> int:
+    """The page's line where Sphinx put conf.py's rst_prolog (or rst_epilog).
+
+    The prolog goes before the first line that is not a docinfo field, as
+    ``sphinx.util.rst.prepend_prolog`` puts it; the epilog after the last line.
+    """
+    try:
+        lines = Path(page).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    if INSERTED.get(source) == "rst_epilog":
+        return max(len(lines), 1)
+    fields = 0
+    while fields < len(lines) and DOCINFO.match(lines[fields]):
+        fields += 1
+    return fields + 1
+
+
+def inserted_note(source: str, line: int | None) -> str:
+    return f" (line {line} of conf.py's {INSERTED[source]})"
+
+
+def place_inserted(messages: list[Message], doctrees: dict, env, srcdir: Path) -> None:
+    """Messages about lines of conf.py's rst_prolog or rst_epilog: name the page.
+
+    docutils names them ``<rst_prologue>:LINE``; the page they were inserted
+    into is the one whose doctree holds the same message.
+    """
+    for msg in messages:
+        if msg.path not in INSERTED:
+            continue
+        first = msg.text.split("\n")[0]
+        page = next(
+            (
+                str(env.doc2path(docname))
+                for docname, doctree in sorted(doctrees.items())
+                for node in doctree.findall(nodes.system_message)
+                if node.get("source") == msg.path and len(node) and node[0].astext() == first
+            ),
+            str(srcdir / "conf.py"),
+        )
+        msg.text = first + inserted_note(msg.path, msg.line) + msg.text[len(first) :]
+        msg.path, msg.line = page, inserted_at(page, msg.path)
 
 
 def conf_values(srcdir: Path) -> dict:
@@ -224,4 +275,5 @@ def read_project(srcdir: Path, root: str | None = None, only: str | None = None)
         finally:
             sphinx_logger.removeHandler(collector)
     builder = app.builder
+    place_inserted(collector.messages, builder.doctrees, app.env, srcdir)
     return Project(srcdir, root, builder.doctrees, builder.toctrees, app.env, collector.messages)

@@ -23,7 +23,7 @@ from hpcdocs.rstimport.inline import InlineMixin, one_line, wrap
 from hpcdocs.rstimport.report import NOT_CONVERTED, WARNING
 from hpcdocs.rstimport.site import AUTO_ID, Site, primary_id
 from hpcdocs.rstimport.sphinxext import UNRESOLVED
-from hpcdocs.rstimport.sphinxrun import block_start
+from hpcdocs.rstimport.sphinxrun import INSERTED, block_start, inserted_at, inserted_note
 
 ADMONITIONS = {
     "note": "note",
@@ -82,17 +82,50 @@ def _same_kind(before: str, block: str) -> bool:
     )
 
 
-def _tabs_expanded(path: str, line: int | None, code: str) -> bool:
-    """Whether source lines of this block held tabs (docutils expands them to spaces)."""
+def _unindent(written: str, columns: int) -> str | None:
+    """``written`` without the whitespace that fills its first ``columns`` columns."""
+    for k in range(len(written) + 1):
+        width = len(written[:k].expandtabs())
+        if width == columns and not written[:k].strip():
+            return written[k:]
+        if width > columns or written[:k].strip():
+            return None
+    return None
+
+
+def _as_written(path: str, line: int | None, code: str) -> tuple[str, bool]:
+    """The code as the source file has it, tabs and all, and whether tabs were lost.
+
+    docutils expands tabs to spaces (tab stops of 8) before it removes a block's
+    indentation. Where the block's lines are found in the file near ``line``,
+    each is taken from the file instead, less its indentation; a tab that only
+    indented the block is gone, as in Sphinx. Only where a tab straddles the
+    indentation (or the lines are not found) does the expanded text stay.
+    """
     if not line or "\t" in code:
-        return False
+        return code, False
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
-        return False
-    wanted = {c.strip() for c in code.splitlines() if c.strip()}
-    region = lines[max(line - 1, 0) : line + code.count("\n") + 10]
-    return any("\t" in ln and ln.expandtabs().strip() in wanted for ln in region)
+        return code, False
+    wanted = code.split("\n")
+    first = next((w for w in wanted if w.strip()), "")
+    for start in range(max(line - 3, 0), min(line + 20, len(lines))):
+        window = lines[start : start + len(wanted)]
+        if len(window) < len(wanted) or "\t" not in "".join(window):
+            continue
+        expanded = [w.expandtabs().rstrip() for w in window]
+        head = next((e for e, w in zip(expanded, wanted, strict=True) if w.strip()), "")
+        indent = len(head) - len(head.lstrip()) - (len(first) - len(first.lstrip()))
+        if indent < 0 or any(e[indent:] != w for e, w in zip(expanded, wanted, strict=True)):
+            continue
+        original = [_unindent(w.rstrip(), indent) if w.strip() else "" for w in window]
+        if any(o is None for o in original):
+            return code, True
+        return "\n".join(original), False
+    stripped = {w.strip() for w in wanted if w.strip()}
+    region = lines[max(line - 1, 0) : line + len(wanted) + 10]
+    return code, any("\t" in ln and ln.expandtabs().strip() in stripped for ln in region)
 
 
 def _title(node: nodes.Element) -> nodes.title | None:
@@ -168,6 +201,9 @@ class PageWriter(InlineMixin):
         source, line = get_source_line(node)
         if isinstance(node, nodes.system_message):
             source, line = node.get("source", source), node.get("line", line)
+        if source in INSERTED:  # a line of conf.py's rst_prolog: where it went in the page
+            return self.site.where(self.source, inserted_at(self.source, source))
+        if isinstance(node, nodes.system_message):
             quoted = node.next_node(nodes.literal_block)
             if quoted is not None and line:  # docutils names the line after the block
                 line = block_start(source or self.source, line, quoted.astext())
@@ -303,6 +339,8 @@ class PageWriter(InlineMixin):
             if problem is not None and not source:
                 source = problem.astext()
         what = text[0].lower() + text[1:].rstrip(".") if text else "error"
+        if node.get("source") in INSERTED:
+            what += inserted_note(node["source"], node.get("line"))
         return [self.not_converted(what, node, source)]
 
     # -- admonitions and quotes -----------------------------------------------------
@@ -460,7 +498,8 @@ class PageWriter(InlineMixin):
         path = self.site.snippets_dir / self.docname / name
         source, line = get_source_line(node)
         where_file = self.site.where(source or self.source, None)
-        if _tabs_expanded(source or self.source, line, code):
+        code, expanded = _as_written(source or self.source, line, code)
+        if expanded:
             self.site.report.add(
                 self.where(node),
                 WARNING,
