@@ -75,8 +75,7 @@ def test_manifest_names_every_file_its_source_and_licence() -> None:
             assert git_blob((folder / rel).read_bytes()) == entry["blob"], f"{guide['name']}/{rel}"
     assert names == list(IMPORTS)
     lines = sum(
-        len(p.read_text(encoding="utf-8").splitlines())
-        for p in (GUIDES / "satori").rglob("*.rst")
+        len(p.read_text(encoding="utf-8").splitlines()) for p in (GUIDES / "satori").rglob("*.rst")
     )
     assert lines > 4000  # an LSF guide of several thousand lines
     text = "".join(p.read_text(encoding="utf-8") for p in (GUIDES / "sjtu").rglob("*.rst"))
