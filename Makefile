@@ -11,7 +11,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONUNBUFFERED := 1
 
 .PHONY: help serve build test setup setup-docs setup-test setup-system lint \
-        links bench-site bench-cluster cluster-up cluster-down report outdated notebooks clean
+        links bench-site bench-cluster bench-import cluster-up cluster-down report outdated notebooks clean
 
 help:
 	@echo "make serve          set up, then serve the site on http://$(HOST):$(PORT)/ (live reload)"
@@ -24,6 +24,7 @@ help:
 	@echo "make notebooks      rerun the notebook tutorials on the test cluster, store changed outputs"
 	@echo "make bench-cluster  test-cluster timings"
 	@echo "make bench-site     weight of every page (raw, gzipped, requests) in chromium"
+	@echo "make bench-import   import-rst on a real guide of 7,000+ lines: seconds per run"
 	@echo "make cluster-up / cluster-down   start / stop the test cluster by hand"
 
 # --- set-up -----------------------------------------------------------------
@@ -83,6 +84,9 @@ bench-site: setup-test
 
 bench-cluster: setup-test
 	scripts/bench-cluster
+
+bench-import: setup-test
+	scripts/bench-import
 
 cluster-up: setup-test
 	scripts/testcluster up

@@ -305,3 +305,24 @@ def test_imported_guide_builds_strict(imported) -> None:
     _, root, _, _ = imported
     done = build_strict(root)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# -- the benchmark (scripts/bench-import): what it times, not how fast -------------------
+
+
+def test_benchmark_guide_has_5000_lines(tmp_path: Path) -> None:
+    from hpcdocs.rstimport import bench
+
+    pages, lines = bench.count(bench.default_guide(tmp_path))
+    assert lines >= bench.TARGET_LINES and pages > 60
+
+
+def test_benchmark_prints_its_figures(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from hpcdocs.rstimport import bench
+    from rstimport_testlib import FIXTURES
+
+    assert bench.main([str(FIXTURES / "toctree"), "--runs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^pages 7, lines \d+, code blocks 0; 0 not converted", out, re.M), out
+    assert re.search(r"^import-rst: median \d+\.\d\d s, best \d+\.\d\d s for \d+ lines$", out, re.M)
+    assert "fewer than 5000 lines" in out
