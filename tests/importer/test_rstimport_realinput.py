@@ -125,3 +125,36 @@ def test_a_tab_across_the_indentation_is_reported(tmp_path: Path) -> None:
     assert result.rc == 0, result.err
     assert snippet_texts(root) == ["x\n    y\n"]
     assert "index.rst:6: warning: tabs in this code block were expanded to spaces" in result.err
+
+
+def test_conf_exclude_patterns_are_honoured_and_computed_values_reported(tmp_path: Path) -> None:
+    """Aalto's conf.py: a plain exclude_patterns list, then ``+=`` a computed one."""
+    src = tmp_path / "src"
+    write(
+        src / "conf.py",
+        """\
+        import pathlib
+        exclude_patterns = ['_meta', 'triton/apps/TEMPLATE.rst', 'venv*']
+        exclude_patterns += [str(x) for x in pathlib.Path('triton/ref').glob('*.rst')]
+        default_role = 'any' if True else None
+        """,
+    )
+    write(src / "index.rst", "Home\n====\n")
+    for excluded in ("_meta/notes.rst", "triton/apps/TEMPLATE.rst", "venv3/lib/x.rst"):
+        (src / excluded).parent.mkdir(parents=True, exist_ok=True)
+        (src / excluded).write_bytes(b"Not UTF-8: \xe9\n")  # not even read
+    write(src / "triton" / "ref" / "slurm.rst", "Slurm\n=====\n")
+    result = import_rst(src, tmp_path / "out")
+    assert result.rc == 0, result.err
+    pages = sorted(
+        p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.md")
+    )
+    assert pages == ["index.md", "triton/ref/slurm.md"]
+    assert (
+        "conf.py:3: warning: exclude_patterns: conf.py adds to it; import-rst does not run "
+        "conf.py (the plain value before is kept)" in result.err
+    )
+    assert (
+        "conf.py:4: warning: default_role: conf.py computes it; import-rst does not run "
+        "conf.py (not read)" in result.err
+    )

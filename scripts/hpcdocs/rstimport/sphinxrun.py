@@ -8,7 +8,6 @@ are off, so ``--`` and quotes reach the Markdown exactly as written.
 from __future__ import annotations
 
 import ast
-import contextlib
 import io
 import logging
 import re
@@ -25,6 +24,7 @@ from sphinx.util.logging import (
     WarningLogRecordTranslator,
     WarningStreamHandler,
 )
+from sphinx.util.matching import Matcher
 
 SUFFIX = ".rst"
 EXCLUDE = ["_build", "**/_build", ".*", "**/.*"]
@@ -39,6 +39,7 @@ CONF_KEYS = {
     "primary_domain",
     "numfig",
     "today",
+    "exclude_patterns",
 }
 
 
@@ -178,35 +179,60 @@ def place_inserted(messages: list[Message], doctrees: dict, env, srcdir: Path) -
         msg.path, msg.line = page, inserted_at(page, msg.path)
 
 
-def conf_values(srcdir: Path) -> dict:
-    """Plain literal assignments of ``CONF_KEYS`` in ``conf.py``, without running it."""
+def conf_values(srcdir: Path) -> tuple[dict, list[Message]]:
+    """Plain literal assignments of ``CONF_KEYS`` in ``conf.py``, without running it.
+
+    Also a warning for each of those keys that conf.py computes (or adds to with
+    ``+=``): that part is not known without running it.
+    """
     conf = srcdir / "conf.py"
     if not conf.is_file():
-        return {}
+        return {}, []
     try:
         tree = ast.parse(conf.read_text(encoding="utf-8"), str(conf))
     except (SyntaxError, UnicodeDecodeError) as err:
         raise InputError(f"{conf}:{getattr(err, 'lineno', 1)}: cannot parse: {err}") from err
-    values = {}
+    values: dict = {}
+    notes = []
     for stmt in tree.body:
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-            target = stmt.targets[0]
-            if isinstance(target, ast.Name) and target.id in CONF_KEYS:
-                with contextlib.suppress(ValueError):  # computed at run time: ignored
-                    values[target.id] = ast.literal_eval(stmt.value)
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else []
+        if isinstance(stmt, ast.AugAssign | ast.AnnAssign):
+            targets = [stmt.target]
+        names = [t.id for t in targets if isinstance(t, ast.Name) and t.id in CONF_KEYS]
+        if not names or stmt.value is None:
+            continue
+        try:
+            if isinstance(stmt, ast.AugAssign):
+                raise ValueError("added to")
+            value = ast.literal_eval(stmt.value)
+        except ValueError:  # computed when conf.py runs
+            how = "adds to it" if isinstance(stmt, ast.AugAssign) else "computes it"
+            kept = "the plain value before is kept" if names[0] in values else "not read"
+            text = f"{names[0]}: conf.py {how}; import-rst does not run conf.py ({kept})"
+            notes.append(Message(str(conf), stmt.lineno, "WARNING", text))
+            continue
+        values.update(dict.fromkeys(names, value))
     if "master_doc" in values:
         values.setdefault("root_doc", values.pop("master_doc"))
-    return values
+    patterns = values.get("exclude_patterns")
+    if not (isinstance(patterns, list) and all(isinstance(p, str) for p in patterns)):
+        values.pop("exclude_patterns", None)
+    return values, notes
 
 
-def check_readable(srcdir: Path, only: str | None) -> list[Path]:
+def check_readable(srcdir: Path, only: str | None, exclude: list[str]) -> list[Path]:
     """Every source page, each checked to be readable UTF-8 (Sphinx would only warn)."""
     pages = [srcdir / only] if only else sorted(srcdir.rglob("*" + SUFFIX))
-    pages = [
-        p
-        for p in pages
-        if not any(part.startswith((".", "_build")) for part in p.relative_to(srcdir).parts)
-    ]
+    matcher = Matcher(exclude)
+
+    def excluded(page: Path) -> bool:  # the file, or a folder it is in (as Sphinx prunes them)
+        parts = page.relative_to(srcdir).parts
+        prefixes = ["/".join(parts[: n + 1]) for n in range(len(parts))]
+        return any(part.startswith((".", "_build")) for part in parts) or any(
+            matcher(prefix) for prefix in prefixes
+        )
+
+    pages = [p for p in pages if not excluded(p)]
     for page in pages:
         try:
             data = page.read_bytes()
@@ -233,8 +259,9 @@ def choose_root(srcdir: Path, pages: list[Path], wanted: str | None, conf: dict)
 def read_project(srcdir: Path, root: str | None = None, only: str | None = None) -> Project:
     """Run Sphinx over ``srcdir`` (or the single page ``only`` in it)."""
     srcdir = srcdir.resolve()
-    pages = check_readable(srcdir, only)
-    conf = conf_values(srcdir)
+    conf, notes = conf_values(srcdir)
+    exclude = [*EXCLUDE, *conf.pop("exclude_patterns", [])]
+    pages = check_readable(srcdir, only, exclude)
     root = choose_root(srcdir, pages, root, conf)
     overrides = {
         **conf,
@@ -244,7 +271,7 @@ def read_project(srcdir: Path, root: str | None = None, only: str | None = None)
         "keep_warnings": True,
         "show_warning_types": False,
         "source_suffix": {SUFFIX: "restructuredtext"},
-        "exclude_patterns": EXCLUDE,
+        "exclude_patterns": exclude,
     }
     if only:
         overrides["include_patterns"] = [only]
@@ -276,4 +303,5 @@ def read_project(srcdir: Path, root: str | None = None, only: str | None = None)
             sphinx_logger.removeHandler(collector)
     builder = app.builder
     place_inserted(collector.messages, builder.doctrees, app.env, srcdir)
-    return Project(srcdir, root, builder.doctrees, builder.toctrees, app.env, collector.messages)
+    messages = [*notes, *collector.messages]
+    return Project(srcdir, root, builder.doctrees, builder.toctrees, app.env, messages)
