@@ -43,9 +43,9 @@ IMPORTS = {
         ["--root", "triton/tut/slurm"],
         [
             "triton/examples/pytorch/pytorch_mnist.rst:1: error: Inconsistent title style: "
-            "skip from level 2 to 4.",
+            "skip from level 2 to 4. (in a file that triton/apps/pytorch.rst:36 includes)",
             "triton/examples/pytorch/pytorch_singularity_mnist.rst:1: error: Inconsistent title "
-            "style: skip from level 2 to 4.",
+            "style: skip from level 2 to 4. (in a file that triton/apps/pytorch.rst:38 includes)",
         ],
     ),
 }

@@ -158,3 +158,22 @@ def test_conf_exclude_patterns_are_honoured_and_computed_values_reported(tmp_pat
         "conf.py:4: warning: default_role: conf.py computes it; import-rst does not run "
         "conf.py (not read)" in result.err
     )
+
+
+def test_error_in_an_included_file_names_the_pages_that_include_it(tmp_path: Path) -> None:
+    """Aalto's examples: a title level that is fine alone but not where two pages include it."""
+    src = tmp_path / "src"
+    write(src / "index.rst", "Home\n====\n\n.. toctree::\n\n   apps/a\n   apps/b\n")
+    example = "Example\n-------\n\nText.\n"
+    write(src / "examples" / "mnist.rst", example)
+    for page, how in (("a", "../examples/mnist.rst"), ("b", "/examples/mnist.rst")):
+        write(
+            src / "apps" / f"{page}.rst",
+            f"Page\n====\n\nPart\n****\n\nSub\n~~~\n\nSubsub\n------\n\nMore\n****\n\n.. include:: {how}\n",
+        )
+    result = import_rst(src, tmp_path / "out")
+    assert result.rc == 1
+    assert (
+        "examples/mnist.rst:1: error: Inconsistent title style: skip from level 2 to 4. "
+        "(in a file that apps/a.rst:16, apps/b.rst:16 include)" in result.err
+    )

@@ -46,6 +46,7 @@ CONF_KEYS = {
 # docutils' names for the lines Sphinx inserts into every page from conf.py
 INSERTED = {"<rst_prologue>": "rst_prolog", "<rst_epilogue>": "rst_epilog"}
 DOCINFO = re.compile(r":\w+:.*?")  # sphinx.util.rst.docinfo_re
+INCLUDE = re.compile(r"^\s*\.\. include::\s*(?P<path>\S+)\s*$")
 
 
 class InputError(Exception):
@@ -179,6 +180,47 @@ def place_inserted(messages: list[Message], doctrees: dict, env, srcdir: Path) -
         msg.path, msg.line = page, inserted_at(page, msg.path)
 
 
+def include_line(page: Path, included: Path, srcdir: Path) -> int | None:
+    """The line of ``page`` whose ``.. include::`` names ``included``."""
+    try:
+        lines = page.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, line in enumerate(lines, 1):
+        m = INCLUDE.match(line)
+        if m:
+            target = m["path"]  # "/x" is x in the source folder
+            base = srcdir if target.startswith("/") else page.parent
+            if (base / target.lstrip("/")).resolve() == included.resolve():
+                return number
+    return None
+
+
+def name_includers(messages: list[Message], env, srcdir: Path) -> None:
+    """Errors in a file that pages include: say which pages, and at which line.
+
+    docutils names the included file; the error often comes of where it was
+    included (a title level that does not fit there, say).
+    """
+    includers: dict[str, list[str]] = {}
+    for docname, included in sorted(env.included.items()):
+        page = Path(env.doc2path(docname))
+        for other in sorted(included):
+            target = Path(env.doc2path(other))
+            line = include_line(page, target, srcdir)
+            where = location(str(page), line, srcdir)
+            includers.setdefault(str(target.resolve()), []).append(where)
+    for msg in messages:
+        if msg.level in ("ERROR", "CRITICAL") and msg.path:
+            pages = includers.get(str(Path(msg.path).resolve()))
+            if pages:
+                first = msg.text.split("\n")[0]
+                note = (
+                    f" (in a file that {', '.join(pages)} include{'s' if len(pages) == 1 else ''})"
+                )
+                msg.text = first + note + msg.text[len(first) :]
+
+
 def conf_values(srcdir: Path) -> tuple[dict, list[Message]]:
     """Plain literal assignments of ``CONF_KEYS`` in ``conf.py``, without running it.
 
@@ -303,5 +345,6 @@ def read_project(srcdir: Path, root: str | None = None, only: str | None = None)
             sphinx_logger.removeHandler(collector)
     builder = app.builder
     place_inserted(collector.messages, builder.doctrees, app.env, srcdir)
+    name_includers(collector.messages, app.env, srcdir)
     messages = [*notes, *collector.messages]
     return Project(srcdir, root, builder.doctrees, builder.toctrees, app.env, messages)
