@@ -29,8 +29,11 @@ Convert a folder of reStructuredText pages (a Sphinx or Read the Docs project)
 into Markdown pages for this MkDocs site. Sphinx reads the pages, so every
 construct means what it means to Sphinx; the source's conf.py is not run (a few
 plain values are read from it: root_doc, highlight_language, default_role,
-rst_prolog, rst_epilog, language, numfig). Smart quotes are off: quotes and
-"--" reach the pages and the code exactly as written.
+rst_prolog, rst_epilog, language, numfig, exclude_patterns; where conf.py
+computes one of them, the report says so at conf.py:LINE). Smart quotes are
+off: quotes and "--" reach the pages and the code exactly as written; code
+keeps its tabs. Directives and roles of extensions are not loaded: each one
+used is shown as not converted, with its source.
 
 Output, for SRC/a/b.rst: OUT_DIR/a/b.md, plus
   - each code block (literal block, code-block, literalinclude, doctest) as a
