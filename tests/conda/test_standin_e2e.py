@@ -178,7 +178,7 @@ def test_pip_section_in_environment_file(created, env, tmp_path):
         ("conda search numpy", "does not implement it"),
         ("conda create -n old -y python=3.99", "python=3.99 is not available here"),
         ("conda create -n x -y --clone t311", "does not implement that option"),
-        ("conda init bash", "refused in a batch context"),
+        ("SLURM_JOB_ID=7 conda init bash", "refused in a batch job"),
         ("conda isntal six", "invalid choice: 'isntal'"),
         ("conda create -n bad -y 'numpy=>1.2'", "'=>' is not an operator"),
     ],
