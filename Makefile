@@ -70,7 +70,8 @@ test: setup-test
 # snippets and notebook cells that only a real GPU can check (marker gpu; the CUDA builds are
 # downloaded from download.pytorch.org and PyPI). With CLUSTER=existing, on a real cluster's
 # login node: also every job script that asks for GPUs (marker gpujob), on its GPU nodes.
-test-gpu: setup-test
+# (CLUSTER=existing: a login node, where nothing is installed system-wide: the venv only.)
+test-gpu: $(if $(filter existing,$(CLUSTER)),$(VENV)/.test-installed,setup-test)
 	@$(BIN)/python -c 'import sys; sys.path.insert(0, "scripts"); from hpcdocs.snippets.runner import gpu_status; real, why = gpu_status(); print("real-GPU tier:", why if real else why + ": every gpu test below is skipped")'
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -rs \
 	    $(if $(filter existing,$(CLUSTER)),--cluster=existing -m "gpu or gpujob",-m gpu) $(PYTEST_ARGS)
