@@ -456,21 +456,21 @@ class Runner:
                 f"{snip.source}: job {jobid} ended {shown}; expected state={header.state}"
             )
         try:
-            steps = self._steps(jobid) if header.step_cpus_per_task or per_task(header) else []
+            steps = self._steps(jobid) if per_task(header) else []
+            records = self._task_records(jobid) if per_task(header) else None
+            if records is not None:  # in the report whichever check fails first
+                outcome.details.append(section(
+                    "each task as it started (the test cluster's TaskProlog)",
+                    "\n".join(describe_task(t) for t in records)))  # fmt: skip
+            elif per_task(header):  # a real cluster: its TaskProlog is not ours
+                outcome.details.append(
+                    "task-omp=/task-gpus=/per-task CPUs not checked: only the test "
+                    "cluster's TaskProlog records what each task was given"
+                )
             if header.step_cpus_per_task:
                 check_step_cpus(snip, jobid, steps)
-            if per_task(header):
-                records = self._task_records(jobid)
-                if records is None:  # a real cluster: its TaskProlog is not ours
-                    outcome.details.append(
-                        "task-omp=/task-gpus=/per-task CPUs not checked: only the test "
-                        "cluster's TaskProlog records what each task was given"
-                    )
-                else:
-                    outcome.details.append(section(
-                        "each task as it started (the test cluster's TaskProlog)",
-                        "\n".join(describe_task(t) for t in records)))  # fmt: skip
-                    check_tasks(snip, jobid, steps, records)
+            if records is not None:
+                check_tasks(snip, jobid, steps, records)
         finally:
             self._forget_tasks(jobid)
         check_patterns(snip, job_output(workdir, inputs), self.test_facts())
