@@ -11,11 +11,14 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONUNBUFFERED := 1
 
 .PHONY: help serve build test setup setup-docs setup-test setup-system lint \
-        links bench-site bench-cluster bench-import cluster-up cluster-down report outdated notebooks clean
+        links bench-site bench-cluster bench-import cluster-up cluster-down report outdated notebooks clean \
+        test-gpu
 
 help:
 	@echo "make serve          set up, then serve the site on http://$(HOST):$(PORT)/ (live reload)"
 	@echo "make test           set up everything, then run every test"
+	@echo "make test-gpu       the real-GPU tier: GPU snippets and notebooks (skipped, with the reason, without"
+	@echo "                    an NVIDIA GPU); CLUSTER=existing: on a real cluster, GPU job scripts too"
 	@echo "make build          strict build into site/"
 	@echo "make lint           pre-commit checks only (ruff, shellcheck, codespell, whitespace)"
 	@echo "make report         snippet counts per page and tier (after make test)"
@@ -63,6 +66,16 @@ build: setup-docs
 test: setup-test
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The real-GPU tier (docs/*/on-cluster.md#real-gpus). On this machine's test cluster: the
+# snippets and notebook cells that only a real GPU can check (marker gpu; the CUDA builds are
+# downloaded from download.pytorch.org and PyPI). With CLUSTER=existing, on a real cluster's
+# login node: also every job script that asks for GPUs (marker gpujob), on its GPU nodes.
+# (CLUSTER=existing: a login node, where nothing is installed system-wide: the venv only.)
+test-gpu: $(if $(filter existing,$(CLUSTER)),$(VENV)/.test-installed,setup-test)
+	@$(BIN)/python -c 'import sys; sys.path.insert(0, "scripts"); from hpcdocs.snippets.runner import gpu_status; real, why = gpu_status(); print("real-GPU tier:", why if real else why + ": every gpu test below is skipped")'
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -rs \
+	    $(if $(filter existing,$(CLUSTER)),--cluster=existing -m "gpu or gpujob",-m gpu) $(PYTEST_ARGS)
 
 lint: setup-test
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure

@@ -45,6 +45,16 @@ def pytest_addoption(parser):
     )
 
 
+def pytest_report_header(config):
+    """Whether the gpu tests can run here, at the top of every run (make test-gpu)."""
+    from hpcdocs.snippets.runner import gpu_status
+
+    if config.getoption("--cluster") == "existing":
+        return "real GPU: asked of the cluster's GPU partition by a probe job at the first gpu test"
+    real, why = gpu_status()
+    return f"real GPU: {why}" if real else f"real GPU: none, gpu tests are skipped ({why})"
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if "cluster" in getattr(item, "fixturenames", ()):

@@ -3,6 +3,7 @@
 # test: expect="^rank 0/4 on " expect="^loss fell: [0-9.]+ -> [0-9.]+$" timeout=900
 # test: step-cpus-per-task=8
 # test: why="Apptainer cannot be installed on the test cluster (no Debian package, no PyPI release) and is not faked; this runs with pytest --cluster=existing on a cluster that has it"
+# test: task-omp=unset task-gpus=2
 #SBATCH --job-name=ddp-sif
 #SBATCH --partition={{ cluster.partitions.gpu.name }}
 #SBATCH --nodes=2

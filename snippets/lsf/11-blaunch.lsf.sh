@@ -1,6 +1,7 @@
 #!/bin/bash
 # test: run=bsub expect="^slots: {{ cluster.partitions.cpu.node_prefix }}01 {{ cluster.partitions.cpu.node_prefix }}01 {{ cluster.partitions.cpu.node_prefix }}02 {{ cluster.partitions.cpu.node_prefix }}02$"
 # test: expect="^one task on {{ cluster.partitions.cpu.node_prefix }}01$" expect="^one task on {{ cluster.partitions.cpu.node_prefix }}02$" timeout=90
+# test: task-omp=unset
 #BSUB -J hosts
 #BSUB -q {{ cluster.partitions.cpu.name }}
 #BSUB -n 4

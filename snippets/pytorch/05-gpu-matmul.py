@@ -1,4 +1,4 @@
-# test: run=python env=torch gpu expect="^matmul on cuda:0: OK" timeout=120
+# test: run=python env=torch gpu needs=pytorch/02-install-cuda.console expect="^matmul on cuda:0: OK" timeout=120
 """Proof that the GPU computes: a matrix product on the GPU, checked on the CPU."""
 
 import torch

@@ -3,6 +3,7 @@
 # test: expect="^rank 0/4 on {{ cluster.partitions.gpu.node_prefix }}0[12]: " expect="on {{ cluster.partitions.gpu.node_prefix }}02: "
 # test: expect="^epoch 10 loss " expect="^loss fell: [0-9.]+ -> [0-9.]+$" timeout=240
 # test: step-cpus-per-task=8
+# test: task-omp=unset task-gpus=2
 #SBATCH --job-name=ddp-torchrun
 #SBATCH --partition={{ cluster.partitions.gpu.name }}
 #SBATCH --nodes=2

@@ -3,6 +3,7 @@
 # test: expect="^rank 0/4 on {{ cluster.partitions.gpu.node_prefix }}01$" expect="^rank 3/4 on {{ cluster.partitions.gpu.node_prefix }}02$"
 # test: expect="^epoch  6 loss " expect="^loss fell: [0-9.]+ -> [0-9.]+$" timeout=300
 # test: step-cpus-per-task=4
+# test: task-omp=unset task-gpus=2
 #SBATCH --job-name=lightning
 #SBATCH --partition={{ cluster.partitions.gpu.name }}
 #SBATCH --nodes=2 # (1)

@@ -2,6 +2,7 @@
 # test: run=bsub with=templates/ddp_check.py needs=conda/09-create-torch-env.sh
 # test: expect="^rank [0-3]/4 on {{ cluster.partitions.gpu.node_prefix }}01: " expect="^rank [0-3]/4 on {{ cluster.partitions.gpu.node_prefix }}02: "
 # test: expect="^all_reduce: 10 \(expected 10\)$" reject="^rank [0-9]+/(?!4 on )" timeout=180
+# test: task-omp=2 task-gpus=2
 #BSUB -J multi-node
 #BSUB -q {{ cluster.partitions.gpu.name }}
 #BSUB -n 8 # (1)

@@ -2,6 +2,7 @@
 # test: run=sbatch with=templates/ddp_check.py needs=conda/09-create-torch-env.sh
 # test: expect="^rank [0-3]/4 on {{ cluster.partitions.gpu.node_prefix }}01: " expect="^rank [0-3]/4 on {{ cluster.partitions.gpu.node_prefix }}02: "
 # test: expect="^all_reduce: 10 \(expected 10\)$" timeout=180 step-cpus-per-task=4
+# test: task-omp=4 task-gpus=2
 #SBATCH --job-name=multi-node
 #SBATCH --partition={{ cluster.partitions.gpu.name }}
 #SBATCH --nodes=2

@@ -4,6 +4,7 @@
 # test: expect="^GPUs: none visible, TensorFlow runs on the CPU$" expect="^precision policy: float32 "
 # test: expect="^layers compute in float32, output in float32$" expect="^accuracy after 3 epochs: 0\.[5-9]"
 # test: expect="^0, NVIDIA .*MiB" step-cpus-per-task=4 timeout=240
+# test: task-omp=unset task-gpus=1
 #SBATCH --job-name=tf-train
 #SBATCH --partition={{ cluster.partitions.gpu.name }}
 #SBATCH --gres=gpu:1

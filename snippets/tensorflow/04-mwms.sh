@@ -4,6 +4,7 @@
 # test: expect="^Epoch 8/8$" expect="^loss fell: [0-9.]+ -> [0-9.]+$" timeout=300
 # test: expect="^worker 0: CUDA_VISIBLE_DEVICES=0 \(Slurm set 0\)$" expect="^worker 1: CUDA_VISIBLE_DEVICES=0 \(Slurm set 0\)$"
 # test: step-cpus-per-task=4
+# test: task-omp=unset task-gpus=1
 #SBATCH --job-name=tf-mwms
 #SBATCH --partition={{ cluster.partitions.gpu.name }}
 #SBATCH --nodes=1 # (1)

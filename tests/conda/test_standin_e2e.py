@@ -178,7 +178,7 @@ def test_pip_section_in_environment_file(created, env, tmp_path):
         ("conda search numpy", "does not implement it"),
         ("conda create -n old -y python=3.99", "python=3.99 is not available here"),
         ("conda create -n x -y --clone t311", "does not implement that option"),
-        ("conda init bash", "refused in a batch context"),
+        ("SLURM_JOB_ID=7 conda init bash", "refused in a batch job"),
         ("conda isntal six", "invalid choice: 'isntal'"),
         ("conda create -n bad -y 'numpy=>1.2'", "'=>' is not an operator"),
     ],
@@ -227,3 +227,29 @@ def test_env_update_adds_a_pip_section(created, env, tmp_path):
     assert "\n  - pip:\n      - packaging==" in done.stdout
     pruned = bash("conda env update -f update.yml --prune", env, cwd=tmp_path)
     assert pruned.returncode == 1 and "does not implement that option" in pruned.stderr
+
+
+def test_init_adds_the_hook_block_to_bashrc_once_and_reverse_takes_it_out(env, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".bashrc").write_text('alias ll="ls -l"\n')
+    mine = dict(env, HOME=str(home))
+    first = bash("conda init bash", mine)
+    assert first.returncode == 0, first.stderr
+    assert f"modified      {home}/.bashrc" in first.stdout
+    assert "close and re-open your current shell" in first.stdout
+    text = (home / ".bashrc").read_text()
+    assert text.startswith('alias ll="ls -l"\n# >>> conda initialize >>>\n')
+    assert f"'{BIN / 'conda'}' 'shell.bash' 'hook'" in text
+    again = bash("conda init bash && conda init --dry-run bash", mine)
+    assert again.stdout.count(f"no change     {home}/.bashrc") == 2, again.stdout
+    assert (home / ".bashrc").read_text() == text
+    # A new interactive shell (no conda on PATH) gets the function from the block.
+    bare = dict(mine, PATH="/usr/bin:/bin")
+    shell = subprocess.run(["bash", "-ic", "type -t conda; conda activate base; echo $CONDA_DEFAULT_ENV"],
+                           env=bare, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                           timeout=120)  # fmt: skip
+    assert shell.stdout.split()[:2] == ["function", "base"], shell.stdout + shell.stderr
+    undone = bash("conda init --reverse bash", mine)
+    assert f"modified      {home}/.bashrc" in undone.stdout
+    assert (home / ".bashrc").read_text() == 'alias ll="ls -l"\n'

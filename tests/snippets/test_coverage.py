@@ -124,3 +124,71 @@ def test_srun_cpus_problem_names_the_script_and_line(tmp_path):
 def test_every_multithreaded_srun_job_checks_its_steps_cpus():
     problems = [p for snip in CATALOG.snippets if (p := srun_cpus_problem(snip))]
     assert not problems, "\n".join(problems)
+
+
+NODES = re.compile(r"^#SBATCH\s+(?:--nodes[= ]|-N\s*)(\d+)", re.M)
+SLURM_GPUS = re.compile(r"^#SBATCH\s+(?:--gres[= ]\S*gpu|--gpus|-G\s)", re.M)
+LSF_SLOTS = re.compile(r"^#BSUB\s+-n\s+(\d+)", re.M)
+LSF_GPUS = re.compile(r"^#BSUB\s+-gpu\s", re.M)
+BLAUNCH = re.compile(r"^[^#\n]*(?<![\w-])blaunch\s", re.M)
+
+
+def task_problem(snip) -> str | None:
+    """A job script that starts tasks (srun, or blaunch under LSF) on several nodes, with
+    several CPUs per task or with GPUs must have each task checked from the test cluster's
+    task records: OMP_NUM_THREADS (task-omp=) always, GPUs (task-gpus=) where it asks for
+    GPUs. (CPUs per task: step-cpus-per-task=, above.)"""
+    if snip.error or snip.header.run not in ("sbatch", "bsub"):
+        return None
+    text = snip.text
+    starts = (SRUN if snip.header.run == "sbatch" else BLAUNCH).search(text)
+    if not starts:
+        return None
+    if snip.header.run == "sbatch":
+        cpus, nodes = CPUS_PER_TASK.search(text), NODES.search(text)
+        gpus = SLURM_GPUS.search(text)
+        wide = (cpus and int(cpus.group(1)) > 1) or (nodes and int(nodes.group(1)) > 1)
+    else:
+        slots, gpus = LSF_SLOTS.search(text), LSF_GPUS.search(text)
+        wide = slots and int(slots.group(1)) > 1
+    if not (wide or gpus):
+        return None
+    missing = [key for key, given in (("task-omp=", snip.header.task_omp),
+               ("task-gpus=", snip.header.task_gpus is not None or not gpus)) if not given]  # fmt: skip
+    if not missing:
+        return None
+    line = text.count("\n", 0, starts.start()) + 1
+    return (
+        f"{snip.source}:{line}: starts tasks on several nodes, CPUs or GPUs, but its header "
+        f"lacks {' and '.join(missing)} (each task's OMP_NUM_THREADS and GPUs, from the test "
+        "cluster's task records: snippets/README.md)"
+    )
+
+
+def _one_job(tmp_path, text: str):
+    """The snippet a/01-job.sh with this text, as the catalog reads it."""
+    (tmp_path / "a").mkdir(exist_ok=True)
+    (tmp_path / "a" / "01-job.sh").write_text(text, encoding="utf-8")
+    return Catalog.load(tmp_path, tmp_path / "docs").by_path["a/01-job.sh"]
+
+
+def test_task_problem_names_the_script_and_line(tmp_path):
+    text = "#!/bin/bash\n# test: run=sbatch\n#SBATCH --nodes=2\n#SBATCH --gres=gpu:2\nsrun x\n"
+    assert task_problem(_one_job(tmp_path, text)) == (
+        "snippets/a/01-job.sh:5: starts tasks on several nodes, CPUs or GPUs, but its header "
+        "lacks task-omp= and task-gpus= (each task's OMP_NUM_THREADS and GPUs, from the test "
+        "cluster's task records: snippets/README.md)"
+    )
+    for keys, left in (("task-omp=1", "lacks task-gpus= ("), ("task-omp=1 task-gpus=2", None)):
+        got = task_problem(_one_job(tmp_path, text.replace("run=sbatch", f"run=sbatch {keys}")))
+        assert (got is None) if left is None else (left in got), got
+    lsf = "#!/bin/bash\n# test: run=bsub\n#BSUB -n 4\nblaunch hostname\n"
+    got = task_problem(_one_job(tmp_path, lsf))
+    assert got and "01-job.sh:4:" in got and "lacks task-omp= (" in got
+    one = "#!/bin/bash\n# test: run=sbatch\n#SBATCH --ntasks=1\nsrun x\n"  # one CPU, no GPU
+    assert task_problem(_one_job(tmp_path, one)) is None
+
+
+def test_every_task_starting_job_checks_each_task():
+    problems = [p for snip in CATALOG.snippets if (p := task_problem(snip))]
+    assert not problems, "\n".join(problems)

@@ -85,6 +85,10 @@ def test_header_lines_are_joined_and_repeatable_keys_add_up():
             "x:1: step-cpus-per-task='0' must be a whole",
         ),
         ("# test: run=sbatch step-cpus-per-task=four\n", "step-cpus-per-task='four' must be"),
+        ("# test: run=sbatch task-omp=0\n", "x:1: task-omp='0' must be a whole number above 0"),
+        ("# test: run=bsub task-omp=all\n", "task-omp='all' must be a whole number above 0, or"),
+        ("# test: run=sbatch task-gpus=-1\n", "x:1: task-gpus='-1' must be a whole number"),
+        ("# test: run=bash task-gpus=1\n", "task-gpus= has no effect with run=bash"),
         ("# test: run=console home=a.conf:.ssh/config\n", "x:1: home= needs the login flag"),
         ("# test: run=console login home=a.conf\n", "x:1: home='a.conf': give SNIPPET:PATH"),
         ("# test: run=console login home=a.conf:../x\n", "give SNIPPET:PATH"),
@@ -160,6 +164,8 @@ def test_a_login_snippet_is_skipped_off_the_test_cluster(tmp_path):
 def test_step_cpus_per_task_is_read():
     got = header.parse("# test: run=sbatch step-cpus-per-task=4\n#SBATCH -c 4\nsrun true\n", "x")
     assert got.step_cpus_per_task == 4
+    got = header.parse("# test: run=bsub task-omp=unset task-gpus=0\n", "x")
+    assert (got.task_omp, got.task_gpus) == ("unset", 0)
     assert header.parse("# test: run=sbatch\n", "x").step_cpus_per_task is None
 
 
@@ -507,6 +513,130 @@ def test_step_cpus_per_task_on_the_cluster(tmp_path, snippet_cluster):
         assert "had 2 CPUs for 2 task(s), 1 per task; expected step-cpus-per-task=2" in plain.reason
     explicit = runner.run(catalog["a/02-explicit.sh"])
     assert explicit.outcome == "passed", report(catalog["a/02-explicit.sh"], explicit)
+
+
+# Records the test cluster's TaskProlog wrote (files/task_prolog.sh) for a 2-node job with
+# --ntasks-per-node=2 --cpus-per-task=4, OMP_NUM_THREADS exported, submitted with SLURM_EXACT=1:
+# step 0 a plain `srun`, step 1 `srun --cpus-per-task="$SLURM_CPUS_PER_TASK"` (Slurm 22.05).
+# Both steps' tasks see SLURM_CPUS_PER_TASK=4 (inherited from the job); only
+# SLURM_CPUS_ON_NODE tells that step 0 has 2 CPUs for its 2 tasks on each node.
+TASK_RECORD = (
+    "SLURM_JOB_ID=15\nSLURM_STEP_ID={step}\nSLURM_PROCID={task}\nSLURM_LOCALID={local}\n"
+    "SLURM_NODEID={node}\nSLURMD_NODENAME=cn0{name}\nSLURM_CPUS_ON_NODE={on_node}\n"
+    "SLURM_CPUS_PER_TASK=4\nSLURM_STEP_NUM_TASKS=4\nSLURM_STEP_TASKS_PER_NODE=2(x2)\n"
+    "OMP_NUM_THREADS=4\nCpus_allowed_list=0-1\n"
+)
+
+
+def _task_records(directory: Path) -> list:
+    from hpcdocs.testcluster import tasks
+
+    directory.mkdir(exist_ok=True)
+    for step, on_node in ((0, 2), (1, 8)):
+        for task in range(4):
+            text = TASK_RECORD.format(step=step, task=task, local=task % 2, node=task // 2,
+                                      name=task // 2 + 1, on_node=on_node)  # fmt: skip
+            (directory / f"15.15.{step}.{task}").write_text(text, encoding="utf-8")
+    (directory / "15.15..0").write_text("SLURM_JOB_ID=15\nSLURM_CPUS_ON_NODE=8\n", encoding="utf-8")
+    (directory / "152.152.0.0").write_text("SLURM_JOB_ID=152\nSLURM_STEP_ID=0\n", encoding="utf-8")
+    return tasks.of_job(directory, "15")
+
+
+def test_task_records_are_read(tmp_path):
+    records = _task_records(tmp_path / "tasks")
+    assert [(t.job, t.step, t.task, t.node) for t in records][:2] == [
+        ("15", "0", 0, "cn01"), ("15", "0", 1, "cn01")]  # fmt: skip
+    assert records[-1].step == "batch" and len(records) == 9  # job 152's record is not job 15's
+    assert [t.cpus() for t in records if t.step == "0"] == [1.0] * 4
+    assert [t.cpus() for t in records if t.step == "1"] == [4.0] * 4
+    assert records[0].gpus() is None  # unset: every GPU the task may open
+    from hpcdocs.testcluster import tasks
+
+    spread = tasks.Task("9", "0", 3, "x", {"SLURM_STEP_TASKS_PER_NODE": "3,1(x2)",
+                                           "SLURM_NODEID": "2", "SLURM_CPUS_ON_NODE": "4"})  # fmt: skip
+    assert (spread.tasks_on_node(), spread.cpus()) == (1, 4.0)
+    tasks.forget(tmp_path / "tasks", "15")
+    assert sorted(p.name for p in (tmp_path / "tasks").iterdir()) == ["152.152.0.0"]
+
+
+def test_each_task_is_checked_from_its_record(tmp_path):
+    records = _task_records(tmp_path / "tasks")
+    steps = runner_module.srun_steps(SACCT_STEPS)
+    job = "#!/bin/bash\n# test: run=sbatch {keys}\nsrun true\n"
+    catalog = make_site(
+        tmp_path,
+        {"a/01-cpus.sh": job.format(keys="step-cpus-per-task=4"),
+         "a/02-omp.sh": job.format(keys="task-omp=2"),
+         "a/03-gpus.sh": job.format(keys="task-gpus=1"),
+         "a/04-fine.sh": job.format(keys="step-cpus-per-task=4 task-omp=4 task-gpus=0")},
+        {},
+    )  # fmt: skip
+    second = [t for t in records if t.step == "1"]
+
+    def fails(path, steps_, records_) -> str:
+        with pytest.raises(runner_module.SnippetError) as caught:
+            runner_module.check_tasks(catalog[path], "15", steps_, records_)
+        return str(caught.value)
+
+    assert fails("a/01-cpus.sh", steps, records) == (
+        "snippets/a/01-cpus.sh: 15.0 task 0 on cn01 had 1 CPU(s) (SLURM_CPUS_ON_NODE=2 for 2 "
+        "task(s) on the node, although SLURM_CPUS_PER_TASK=4); expected step-cpus-per-task=4 "
+        "(docs/en/slurm.md#srun-cpus-per-task)"
+    )
+    runner_module.check_tasks(catalog["a/01-cpus.sh"], "15", steps[1:], records)
+    assert "started with OMP_NUM_THREADS=4; expected task-omp=2" in fails(
+        "a/02-omp.sh", steps[1:], records)  # fmt: skip
+    assert "15.1 task 0 on cn01 started with CUDA_VISIBLE_DEVICES=(unset); expected task-gpus=1" in (
+        fails("a/03-gpus.sh", steps[1:], records))  # fmt: skip
+    runner_module.check_tasks(catalog["a/04-fine.sh"], "15", steps[1:], records)
+    # A task without its record (the TaskProlog missed it): never a pass on fewer tasks.
+    assert "step 15.1 (bash) ran 4 task(s), the test cluster's TaskProlog recorded 3" in fails(
+        "a/04-fine.sh", [("15.1", "bash", 4, 16)], second[:3])  # fmt: skip
+    assert "sacct shows no srun step" in fails("a/04-fine.sh", [], records)
+    gpu = {"SLURM_STEP_TASKS_PER_NODE": "2", "SLURM_NODEID": "0", "SLURM_CPUS_ON_NODE": "8",
+           "OMP_NUM_THREADS": "4", "CUDA_VISIBLE_DEVICES": "0", "GPU_DEVICES": "nvidia0,nvidia1"}  # fmt: skip
+    from hpcdocs.testcluster import tasks
+
+    shared = [tasks.Task("1", "1", n, "gn01", gpu) for n in range(2)]
+    assert "1.1 task 0 on gn01 may open 2 GPU device(s) (nvidia0,nvidia1, by the device cgroup); " \
+        "expected task-gpus=1" in fails("a/03-gpus.sh", [("1.1", "x", 2, 8)], shared)  # fmt: skip
+
+
+@pytest.mark.cluster
+def test_each_task_is_checked_on_the_cluster(tmp_path, snippet_cluster):
+    """The TaskProlog's records catch a task with the wrong OMP_NUM_THREADS or GPUs, on the
+    test cluster's real Slurm: two tasks on one GPU node sharing --gres=gpu:2 each see both
+    GPUs; --gpu-bind=per_task:1 gives each its own (CUDA_VISIBLE_DEVICES=0, its own device)."""
+    snippet_cluster.require_test_cluster("reads the test cluster's TaskProlog records")
+    job = (
+        "#!/bin/bash\n# test: run=sbatch step-cpus-per-task=2 task-omp=2 task-gpus=1 timeout=60\n"
+        "#SBATCH --partition={{ cluster.partitions.gpu.name }}\n#SBATCH --nodes=1\n"
+        "#SBATCH --ntasks=2\n#SBATCH --gres=gpu:2\n#SBATCH --cpus-per-task=2\n"
+        "#SBATCH --time=00:01:00\n"
+    )
+    srun = 'srun --cpus-per-task="$SLURM_CPUS_PER_TASK"'
+    catalog = make_site(
+        tmp_path,
+        {"a/01-no-omp.sh": job + f"{srun} --gpu-bind=per_task:1 true\n",
+         "a/02-shared.sh": job + f"export OMP_NUM_THREADS=2\n{srun} true\n",
+         "a/03-right.sh": job + f"export OMP_NUM_THREADS=2\n{srun} --gpu-bind=per_task:1 true\n"},
+        {},
+    )  # fmt: skip
+    runner = Runner(catalog, snippet_cluster, workroot=tmp_path / "runs", gpu=(False, ""))
+    no_omp = runner.run(catalog["a/01-no-omp.sh"])
+    assert no_omp.outcome == "failed", report(catalog["a/01-no-omp.sh"], no_omp)
+    assert "started with OMP_NUM_THREADS=(unset); expected task-omp=2" in no_omp.reason
+    shared = runner.run(catalog["a/02-shared.sh"])
+    assert shared.outcome == "failed", report(catalog["a/02-shared.sh"], shared)
+    assert "started with CUDA_VISIBLE_DEVICES=0,1; expected task-gpus=1" in shared.reason
+    right = runner.run(catalog["a/03-right.sh"])
+    assert right.outcome == "passed", report(catalog["a/03-right.sh"], right)
+    shown = "\n".join(right.details)
+    for n in (0, 1):
+        assert re.search(rf"\.0 task {n} on \S+: 2 CPU\(s\) .*OMP_NUM_THREADS=2, "
+                         rf"CUDA_VISIBLE_DEVICES=0 \(may open: nvidia\d\)", shown), shown  # fmt: skip
+    opened = set(re.findall(r"may open: (nvidia\d)", shown))
+    assert len(opened) == 2, shown  # each task its own GPU
 
 
 def test_a_snippet_is_timed_without_the_snippets_it_needs(tmp_path):

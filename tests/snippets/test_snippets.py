@@ -3,8 +3,10 @@
 - test_static[PATH]: the static tier, for every snippet (bash -n, shellcheck,
   ruff, the job-script checker, conda's grammar), on the rendered snippet;
 - test_run[PATH]: runs it as its header says (snippets/README.md), on the login
-  side or the test cluster; marked `cluster` (and `gpu` for gpu snippets), so
-  `-m "not cluster"` leaves only the static tier.
+  side or the test cluster; marked `cluster` (and `gpu` for gpu snippets,
+  `gpujob` for the others that ask the scheduler for GPUs), so
+  `-m "not cluster"` leaves only the static tier and `make test-gpu` picks the
+  GPU ones.
 
 A snippet with a broken header fails its own tests with file:line and what is
 wrong; the others are collected and run as usual.
@@ -27,6 +29,8 @@ def _param(snip, part):
         marks.append(pytest.mark.cluster)
         if snip.tier == "gpu":
             marks.append(pytest.mark.gpu)
+        elif snip.asks_gpus:  # mock GPUs here, real ones with --cluster=existing
+            marks.append(pytest.mark.gpujob)
     return pytest.param(snip.path, id=snip.path, marks=marks)
 
 

@@ -43,10 +43,13 @@ Decisions:
     environment?" question. env create -f behaves the same way.
   * Questions real conda asks ("Proceed ([y]/n)?") are not asked: the
     stand-in goes on and says that real conda would have asked.
-  * conda init edits nothing. In a batch job (no terminal, or SLURM_JOB_ID
-    or LSB_JOBID set) it refuses and says how to set conda up in a script;
-    at a terminal it explains what real conda would change; --dry-run
-    prints that explanation and succeeds anywhere.
+  * conda init [bash|zsh] does what real conda's does to start-up files:
+    it adds the "# >>> conda initialize >>>" block that evals this
+    install's `conda shell.bash hook` to $HOME/.bashrc (.zshrc), once
+    ("no change" when it is there); --reverse takes it out, --dry-run
+    writes nothing. Real conda also edits its own install's files, which
+    the stand-in leaves alone. Inside a job (SLURM_JOB_ID or LSB_JOBID set)
+    it refuses and says how to set conda up in a script.
   * clean removes the stand-in's own pip cache (in pkgs_dirs) and says so;
     there are no tarballs, index caches or logs to remove.
 """

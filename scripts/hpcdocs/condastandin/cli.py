@@ -45,7 +45,7 @@ The test cluster's stand-in implements:
   clean -a -y                                         (its own pip cache)
   config --show | --show-sources | --get KEY | --add/--append KEY VALUE |
          --remove KEY VALUE | --remove-key KEY | --set KEY VALUE
-  shell.bash hook, init (edits nothing), --version
+  shell.bash hook, init (~/.bashrc's hook block), --version
 Everything else is refused with a message. Packages come from PyPI (pytorch is
 torch==2.13.0, the only torch here); CUDA packages are refused.
 """
@@ -548,20 +548,73 @@ def _print_settings(data: dict, keys, show_defaults: bool = False) -> None:
     print(yaml.safe_dump(settings, default_flow_style=False, sort_keys=True), end="")
 
 
-def do_init(parsed) -> int:
-    explanation = (
-        "real conda init would add a '# >>> conda initialize >>>' block to ~/.bashrc that runs "
-        'eval "$(conda shell.bash hook)"; it takes effect in new interactive shells only. '
-        "The stand-in edits nothing. In a job script use: "
-        'source "$(conda info --base)/etc/profile.d/conda.sh"'
+INIT_BEGIN = "# >>> conda initialize >>>"
+INIT_END = "# <<< conda initialize <<<"
+INIT_FILES = {"bash": ".bashrc", "zsh": ".zshrc"}
+
+
+def init_block() -> str:
+    """The block real conda init writes into ~/.bashrc, pointing at this install."""
+    exe, profile = ROOT / "bin" / "conda", ROOT / "etc" / "profile.d" / "conda.sh"
+    return (
+        f"{INIT_BEGIN}\n"
+        "# !! Contents within this block are managed by 'conda init' !!\n"
+        f"__conda_setup=\"$('{exe}' 'shell.bash' 'hook' 2> /dev/null)\"\n"
+        "if [ $? -eq 0 ]; then\n"
+        '    eval "$__conda_setup"\n'
+        "else\n"
+        f'    if [ -f "{profile}" ]; then\n'
+        f'        . "{profile}"\n'
+        "    else\n"
+        f'        export PATH="{ROOT / "bin"}:$PATH"\n'
+        "    fi\n"
+        "fi\n"
+        "unset __conda_setup\n"
+        f"{INIT_END}\n"
     )
-    if parsed.get("--dry-run") or parsed.get("--reverse"):
-        say(explanation)
-        return 0
-    batch = not sys.stdin.isatty() or "SLURM_JOB_ID" in os.environ or "LSB_JOBID" in os.environ
-    if batch:
-        raise RefusalError("conda init refused in a batch context (no terminal): " + explanation)
-    say(explanation)
+
+
+def _without_block(text: str) -> str:
+    pattern = re.compile(rf"\n?{re.escape(INIT_BEGIN)}\n.*?{re.escape(INIT_END)}\n?", re.S)
+    return pattern.sub("\n", text).rstrip("\n") + ("\n" if text.strip() else "")
+
+
+def do_init(parsed) -> int:
+    """As real conda init: the block that runs conda's shell hook, added to (or with
+    --reverse taken out of) ~/.bashrc (~/.zshrc for zsh) of $HOME. Refused inside a job,
+    where it would change the start-up files of every later login from a batch script."""
+    shells = list(parsed.positionals) or ["bash"]
+    if parsed.get("--all"):
+        shells = list(INIT_FILES)
+    unknown = [name for name in shells if name not in INIT_FILES]
+    if unknown:
+        raise RefusalError(
+            f"conda init {unknown[0]}: the stand-in initialises bash and zsh only", code=2
+        )
+    if "SLURM_JOB_ID" in os.environ or "LSB_JOBID" in os.environ:
+        raise RefusalError(
+            "conda init refused in a batch job: it edits ~/.bashrc, which a job script's "
+            "non-interactive bash does not read. In a job script use: "
+            'eval "$(conda shell.bash hook)"'
+        )
+    changed = False
+    for name in shells:
+        rc = Path(os.path.expanduser("~")) / INIT_FILES[name]
+        old = rc.read_text() if rc.exists() else ""
+        new = _without_block(old)
+        if not parsed.get("--reverse"):
+            new = new + ("\n" if new and not new.endswith("\n") else "") + init_block()
+        if new == old:
+            print(f"no change     {rc}")
+            continue
+        changed = True
+        if parsed.get("--dry-run"):
+            print(f"modified      {rc}  (dry run: not written)")
+            continue
+        rc.write_text(new)
+        print(f"modified      {rc}")
+    if changed and not parsed.get("--dry-run"):
+        print("\n==> For changes to take effect, close and re-open your current shell. <==")
     return 0
 
 

@@ -37,6 +37,11 @@ CLUSTER_COMMAND = re.compile(r"(?<![\w./-])(srun|salloc|sbatch|bsub)(?![\w.-])")
 __all__ = ["Catalog", "Header", "HeaderError", "Snippet", "TIERS", "parse"]
 
 
+# GPUs asked of the scheduler (--gres=gpu..., --gpus..., -G N; LSF's -gpu), or nvidia-smi.
+ASKS_GPUS = re.compile(r"(?:--gres[= ]\S*gpu|--gpus(?:-per-\w+)?[= ]|(?<![\w-])-G\s*\d"
+                       r"|^#BSUB\s+-gpu\s|\bnvidia-smi\b)", re.M)  # fmt: skip
+
+
 @dataclass
 class Snippet:
     path: str  # relative to snippets/, e.g. "index/01-first-job.sh"
@@ -81,6 +86,14 @@ class Snippet:
         requires= runs only where its commands are on PATH (skipped, with the reason, where
         not), so it does not count: its header says why= instead."""
         return self.tier in ("login", "cluster", "gpu") and not self.requires
+
+    @property
+    def asks_gpus(self) -> bool:
+        """A job script (#SBATCH/#BSUB) or command line that asks Slurm or LSF for GPUs, or
+        runs nvidia-smi: mock GPUs on the test cluster, real ones on a real cluster (the
+        `gpujob` marker, make test-gpu)."""
+        return bool(self.run) and self.run not in ("static", "none") and bool(
+            ASKS_GPUS.search(self.text))  # fmt: skip
 
     def code(self) -> str:
         """The lines a reader would run (commands of a transcript)."""

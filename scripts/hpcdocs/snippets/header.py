@@ -24,7 +24,7 @@ RUNS = ("bash", "console", "python", "sbatch", "bsub", "static", "none")
 STATES = FINAL_STATES
 KEYS = ("run", "expect", "reject", "state", "exit", "timeout", "env", "args", "with", "needs",
         "why", "step-cpus-per-task", "home", "input", "prepare", "requires",
-        "cleanup")  # fmt: skip
+        "cleanup", "task-omp", "task-gpus")  # fmt: skip
 FLAGS = ("gpu", "login", "fresh-home")
 REPEATABLE = ("expect", "reject", "with", "needs", "home", "requires")
 # requires=: command names, looked up on PATH (`apptainer`, `singularity`, `nvcc`).
@@ -39,6 +39,8 @@ ONLY_FOR = {
     "expect": ("bash", "console", "python", "sbatch", "bsub"),
     "reject": ("bash", "console", "python", "sbatch", "bsub"),
     "step-cpus-per-task": ("sbatch",),
+    "task-omp": ("sbatch", "bsub"),
+    "task-gpus": ("sbatch", "bsub"),
     "input": ("bash", "console", "python"),
     "prepare": ("bash", "console", "python"),
     "requires": ("bash", "console", "python", "sbatch", "bsub"),
@@ -76,6 +78,8 @@ class Header:
     needs: list[str] = field(default_factory=list)
     why: str | None = None
     step_cpus_per_task: int | None = None  # CPUs each task of every srun step must have
+    task_omp: str | None = None  # OMP_NUM_THREADS every srun task starts with ("unset": none)
+    task_gpus: int | None = None  # GPUs every srun task is given (CUDA_VISIBLE_DEVICES)
     login: bool = False  # runs on the reader's own computer, against the login node
     fresh_home: bool = False  # runs with a throwaway home of its own (start-up files)
     home: list[tuple[str, str]] = field(default_factory=list)  # (snippet, path in HOME)
@@ -176,6 +180,17 @@ def _take(header: Header, word: str, where: str, number: int) -> None:
                 f"{where}: step-cpus-per-task={value!r} must be a whole number above 0"
             )
         header.step_cpus_per_task = int(value)
+    elif key == "task-omp":
+        if value != "unset" and (not value.isdigit() or int(value) == 0):
+            raise HeaderError(
+                f"{where}: task-omp={value!r} must be a whole number above 0, or unset "
+                "(no OMP_NUM_THREADS in the tasks' environment)"
+            )
+        header.task_omp = value
+    elif key == "task-gpus":
+        if not value.isdigit():
+            raise HeaderError(f"{where}: task-gpus={value!r} must be a whole number (0 or more)")
+        header.task_gpus = int(value)
     elif key == "args":
         try:
             header.args = shlex.split(value)

@@ -455,9 +455,49 @@ class Runner:
             raise SnippetError(
                 f"{snip.source}: job {jobid} ended {shown}; expected state={header.state}"
             )
-        if header.step_cpus_per_task:
-            check_step_cpus(snip, jobid, self._steps(jobid))
+        try:
+            steps = self._steps(jobid) if per_task(header) else []
+            records = self._task_records(jobid) if per_task(header) else None
+            if records is not None:  # in the report whichever check fails first
+                outcome.details.append(section(
+                    "each task as it started (the test cluster's TaskProlog)",
+                    "\n".join(describe_task(t) for t in records)))  # fmt: skip
+            elif per_task(header):  # a real cluster: its TaskProlog is not ours
+                outcome.details.append(
+                    "task-omp=/task-gpus=/per-task CPUs not checked: only the test "
+                    "cluster's TaskProlog records what each task was given"
+                )
+            if header.step_cpus_per_task:
+                check_step_cpus(snip, jobid, steps)
+            if records is not None:
+                check_tasks(snip, jobid, steps, records)
+        finally:
+            self._forget_tasks(jobid)
         check_patterns(snip, job_output(workdir, inputs), self.test_facts())
+
+    def _tasks_dir(self) -> Path | None:
+        state = self.cluster.env.get("TESTCLUSTER_DIR")
+        if self.existing or not getattr(self.cluster, "is_test_cluster", True) or not state:
+            return None
+        from hpcdocs.testcluster.plan import make_plan
+
+        return make_plan(Path(state)).tasks
+
+    def _task_records(self, jobid: str):
+        """The job's task records (hpcdocs.testcluster.tasks); None off the test cluster."""
+        directory = self._tasks_dir()
+        if directory is None:
+            return None
+        from hpcdocs.testcluster import tasks
+
+        return tasks.of_job(directory, jobid)
+
+    def _forget_tasks(self, jobid: str) -> None:
+        directory = self._tasks_dir()
+        if directory is not None:
+            from hpcdocs.testcluster import tasks
+
+            tasks.forget(directory, jobid)
 
     def _states(self, jobid: str) -> dict[str, str]:
         """Final state of each job (and array task) from sacct, waiting out slurmdbd's lag."""
@@ -604,6 +644,93 @@ def check_step_cpus(snip: Snippet, jobid: str, steps: list[tuple[str, str, int, 
                 f"task(s), {cpus / max(tasks, 1):g} per task; expected step-cpus-per-task={wanted} "
                 f"(Slurm 22.05 and 23.02 srun does not take --cpus-per-task from the job: "
                 f"{SRUN_CPUS_PAGE})"
+            )
+
+
+def per_task(header) -> bool:
+    """Does the header ask for checks of each task (the test cluster's task records)?"""
+    return bool(header.step_cpus_per_task or header.task_omp or header.task_gpus is not None)
+
+
+def describe_task(task) -> str:
+    env = task.env
+    cpus = task.cpus()
+    shown = [
+        f"{task.name}:",
+        f"{cpus:g} CPU(s)" if cpus is not None else "CPUs unknown",
+        f"(SLURM_CPUS_ON_NODE={env.get('SLURM_CPUS_ON_NODE', '-')} for "
+        f"{task.tasks_on_node() or '?'} task(s) on the node),",
+        f"SLURM_CPUS_PER_TASK={env.get('SLURM_CPUS_PER_TASK', '(unset)')},",
+        f"OMP_NUM_THREADS={env.get('OMP_NUM_THREADS', '(unset)')},",
+        f"CUDA_VISIBLE_DEVICES={env.get('CUDA_VISIBLE_DEVICES', '(unset)')}",
+    ]
+    if "GPU_DEVICES" in env:
+        shown.append(f"(may open: {env['GPU_DEVICES'] or 'none'}),")
+    else:
+        shown[-1] += ","
+    shown.append(f"CPUs allowed {env.get('Cpus_allowed_list', '?')}")
+    return " ".join(shown)
+
+
+def check_tasks(snip: Snippet, jobid: str, steps: list[tuple[str, str, int, int]], records) -> None:
+    """Each task of every srun step, from the records the test cluster's TaskProlog wrote
+    (hpcdocs.testcluster.tasks): one record per task, and in each the CPUs
+    (step-cpus-per-task=), OMP_NUM_THREADS (task-omp=) and GPUs (task-gpus=) the task got."""
+    if not steps:
+        raise SnippetError(
+            f"{snip.source}: job {jobid}: sacct shows no srun step; task-omp=, task-gpus= and "
+            "step-cpus-per-task= check the tasks that srun starts"
+        )
+    by_step: dict[str, list] = {}
+    for task in records:
+        by_step.setdefault(f"{task.job}.{task.step}", []).append(task)
+    for step, name, ntasks, _cpus in steps:
+        got = by_step.get(step, [])
+        if len(got) != ntasks:
+            raise SnippetError(
+                f"{snip.source}: job {jobid}: step {step} ({name}) ran {ntasks} task(s), the "
+                f"test cluster's TaskProlog recorded {len(got)} (hpcdocs.testcluster.tasks)"
+            )
+        for task in got:
+            _check_task(snip, task)
+
+
+def _check_task(snip: Snippet, task) -> None:
+    header, env = snip.header, task.env
+    wanted = header.step_cpus_per_task
+    if wanted:
+        cpus = task.cpus()
+        if cpus != wanted:
+            raise SnippetError(
+                f"{snip.source}: {task.name} had "
+                f"{'unknown' if cpus is None else f'{cpus:g}'} CPU(s) "
+                f"(SLURM_CPUS_ON_NODE={env.get('SLURM_CPUS_ON_NODE', '-')} for "
+                f"{task.tasks_on_node() or '?'} task(s) on the node, although "
+                f"SLURM_CPUS_PER_TASK={env.get('SLURM_CPUS_PER_TASK', '(unset)')}); expected "
+                f"step-cpus-per-task={wanted} ({SRUN_CPUS_PAGE})"
+            )
+    if header.task_omp:
+        omp = env.get("OMP_NUM_THREADS")
+        if omp != (None if header.task_omp == "unset" else header.task_omp):
+            raise SnippetError(
+                f"{snip.source}: {task.name} started with OMP_NUM_THREADS="
+                f"{'(unset)' if omp is None else omp}; expected task-omp={header.task_omp}"
+            )
+    if header.task_gpus is not None:
+        gpus = task.gpus()
+        count = len(gpus) if gpus is not None else None
+        if count != header.task_gpus and not (header.task_gpus == 0 and gpus is None):
+            raise SnippetError(
+                f"{snip.source}: {task.name} started with CUDA_VISIBLE_DEVICES="
+                f"{'(unset)' if gpus is None else env['CUDA_VISIBLE_DEVICES']}; "
+                f"expected task-gpus={header.task_gpus}"
+            )
+        devices = env.get("GPU_DEVICES")
+        opened = [d for d in (devices or "").split(",") if d]
+        if devices is not None and len(opened) != header.task_gpus:
+            raise SnippetError(
+                f"{snip.source}: {task.name} may open {len(opened)} GPU device(s) "
+                f"({devices or 'none'}, by the device cgroup); expected task-gpus={header.task_gpus}"
             )
 
 

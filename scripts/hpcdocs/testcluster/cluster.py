@@ -14,7 +14,7 @@ import time
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from hpcdocs.testcluster import hosts, login, mirror, procs, render
+from hpcdocs.testcluster import hosts, login, mirror, procs, render, tasks
 from hpcdocs.testcluster import plan as plan_mod
 from hpcdocs.testcluster.plan import Plan
 
@@ -111,6 +111,10 @@ def write_files(plan: Plan, fresh: bool) -> str:
     for path in plan.storage_dirs().values():
         path.mkdir(parents=True, exist_ok=True)
     os.chmod(plan.munge_dir, 0o700)
+    # Every user's tasks write their records here (files/task_prolog.sh); old ones go.
+    plan.tasks.mkdir(exist_ok=True)
+    os.chmod(plan.tasks, 0o1777)
+    tasks.prune(plan)
 
     old = plan.slurm_conf.read_text() if plan.slurm_conf.exists() else ""
     changed = render.write(plan.slurm_conf, render.slurm_conf(plan))

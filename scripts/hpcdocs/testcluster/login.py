@@ -162,6 +162,13 @@ def write_files(plan: Plan, listen_port: int) -> bool:
     if not summary.exists():
         summary.write_text("epoch,loss,accuracy\n1,0.92,0.71\n2,0.54,0.83\n3,0.41,0.88\n")
     (h / ".ssh").mkdir(mode=0o700, exist_ok=True)
+    # The start-up files `useradd -m` gives a new account (Debian's /etc/skel: ~/.profile
+    # reads ~/.bashrc in a login shell), so that what `conda init` adds to ~/.bashrc runs
+    # at the next login, as on a real login node. Never overwritten once there.
+    skel = Path("/etc/skel")
+    for name in (".profile", ".bashrc", ".bash_logout"):
+        if (skel / name).is_file() and not (h / name).exists():
+            (h / name).write_text((skel / name).read_text())
     os.chmod(h, 0o750)
     for path in [h, *h.rglob("*")]:
         os.chown(path, entry.pw_uid, entry.pw_gid, follow_symlinks=False)

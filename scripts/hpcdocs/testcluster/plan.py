@@ -106,6 +106,11 @@ class Plan:
         return self.state / "gpu-node-bin"
 
     @property
+    def tasks(self) -> Path:
+        """One record per task, written by the TaskProlog (hpcdocs.testcluster.tasks)."""
+        return self.state / "tasks"
+
+    @property
     def jobcomp_log(self) -> Path:
         return self.log / "jobcomp.log"
 
