@@ -11,7 +11,8 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONUNBUFFERED := 1
 
 .PHONY: help serve build test setup setup-docs setup-test setup-system lint \
-        links bench-site bench-cluster cluster-up cluster-down report outdated notebooks clean
+        links bench-site bench-cluster cluster-up cluster-down report outdated notebooks clean \
+        container test-container check-container
 
 help:
 	@echo "make serve          set up, then serve the site on http://$(HOST):$(PORT)/ (live reload)"
@@ -25,6 +26,9 @@ help:
 	@echo "make bench-cluster  test-cluster timings"
 	@echo "make bench-site     weight of every page (raw, gzipped, requests) in chromium"
 	@echo "make cluster-up / cluster-down   start / stop the test cluster by hand"
+	@echo "make container      build the test image (Containerfile) with podman or docker"
+	@echo "make test-container build it, then run the test cluster and make test inside"
+	@echo "make check-container  build it, then a short check inside (tests/container)"
 
 # --- set-up -----------------------------------------------------------------
 
@@ -89,6 +93,17 @@ cluster-up: setup-test
 
 cluster-down:
 	scripts/testcluster down
+
+# --- the test cluster in a container (Containerfile; scripts/container --help) ---
+
+container:
+	scripts/container build
+
+test-container:
+	scripts/container test $(if $(PYTEST_ARGS),PYTEST_ARGS="$(PYTEST_ARGS)")
+
+check-container: setup-test
+	HPCDOCS_TEST_CONTAINER=1 $(BIN)/python -m pytest -rs tests/container
 
 clean:
 	-scripts/testcluster down
