@@ -12,7 +12,7 @@ export PYTHONUNBUFFERED := 1
 
 .PHONY: help serve build test setup setup-docs setup-test setup-system lint \
         links bench-site bench-cluster bench-import cluster-up cluster-down report outdated notebooks clean \
-        test-gpu
+        test-gpu container test-container check-container
 
 help:
 	@echo "make serve          set up, then serve the site on http://$(HOST):$(PORT)/ (live reload)"
@@ -29,6 +29,9 @@ help:
 	@echo "make bench-site     weight of every page (raw, gzipped, requests) in chromium"
 	@echo "make bench-import   import-rst on a real guide of 7,000+ lines: seconds per run"
 	@echo "make cluster-up / cluster-down   start / stop the test cluster by hand"
+	@echo "make container      build the test image (Containerfile) with podman or docker"
+	@echo "make test-container build it, then run the test cluster and make test inside"
+	@echo "make check-container  build it, then a short check inside (tests/container)"
 
 # --- set-up -----------------------------------------------------------------
 
@@ -106,6 +109,17 @@ cluster-up: setup-test
 
 cluster-down:
 	scripts/testcluster down
+
+# --- the test cluster in a container (Containerfile; scripts/container --help) ---
+
+container:
+	scripts/container build
+
+test-container:
+	scripts/container test $(if $(PYTEST_ARGS),PYTEST_ARGS="$(PYTEST_ARGS)")
+
+check-container: setup-test
+	HPCDOCS_TEST_CONTAINER=1 $(BIN)/python -m pytest -rs tests/container
 
 clean:
 	-scripts/testcluster down

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from hpcdocs import ROOT
+from hpcdocs.testcluster.plan import neighbour_subnet
 from hpcdocs.testcluster.scratch import Scratch
 
-SCRATCH_SUBNET = "127.0.78.0/24"
+# 127.0.78.0/24 beside the cluster's 127.0.77.0/24 (TESTCLUSTER_SUBNET moves both).
+SCRATCH_SUBNET = neighbour_subnet(1)
 
 TIMEOUT_SCRIPT = """#!/bin/bash
 trap 'echo got SIGTERM; exit 143' TERM

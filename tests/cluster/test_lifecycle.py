@@ -6,6 +6,7 @@ directory) can be crashed and stopped without disturbing other tests' jobs.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import signal
 import socket
@@ -17,10 +18,11 @@ import pytest
 from hpcdocs.testcluster import cluster as cluster_mod
 from hpcdocs.testcluster import hosts, procs
 from hpcdocs.testcluster.jobs import JobWatcher
-from hpcdocs.testcluster.plan import make_plan
+from hpcdocs.testcluster.plan import make_plan, neighbour_subnet
 from hpcdocs.testcluster.scratch import Scratch
 
-CTL_ADDR = "127.0.78.1"
+SCRATCH_NET = ipaddress.ip_network(neighbour_subnet(1))  # the scratch fixture's (conftest.py)
+CTL_ADDR = str(SCRATCH_NET[1])  # 127.0.78.1
 
 
 def daemons(s: Scratch) -> dict[str, int]:
@@ -88,7 +90,7 @@ def test_up_recovers_when_one_slurmd_died(scratch):
     [
         ("slurmctld", CTL_ADDR, 6817),
         ("mariadbd", CTL_ADDR, 3306),
-        ("slurmd", "127.0.78.11", 6818),  # node tcn01
+        ("slurmd", str(SCRATCH_NET[11]), 6818),  # node tcn01
     ],
 )
 def test_port_taken_fails_cleanly_with_the_daemons_error(scratch, daemon, addr, port):

@@ -18,12 +18,12 @@ import pytest
 from hpcdocs import ROOT
 from hpcdocs.snippets.laptop import Laptop
 from hpcdocs.testcluster import hosts, login, procs
-from hpcdocs.testcluster.plan import make_plan
+from hpcdocs.testcluster.plan import make_plan, neighbour_subnet
 from hpcdocs.testcluster.scratch import Scratch
 
 pytestmark = pytest.mark.cluster
 # Another subnet and state directory for a run beside another such test run.
-SUBNET = os.environ.get("HPCDOCS_LOGIN_TEST_SUBNET", "127.0.79.0/24")
+SUBNET = os.environ.get("HPCDOCS_LOGIN_TEST_SUBNET") or neighbour_subnet(2)  # 127.0.79.0/24
 STATE = Path(os.environ.get("HPCDOCS_LOGIN_TEST_DIR", ROOT / ".cache" / "testcluster-login"))
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
+
 import pytest
 import yaml
 from hpcdocs import facts
 from hpcdocs.testcluster import render
-from hpcdocs.testcluster.plan import PlanError, make_plan
+from hpcdocs.testcluster.plan import PlanError, make_plan, neighbour_subnet
 
 
 def write_facts(tmp_path, change) -> str:
@@ -80,3 +83,28 @@ def test_env_exports(tmp_path):
     for var in ("WORK", "SCRATCH"):
         assert f"export {var}={plan.state}/storage/" in text
     assert "export HOME" not in text
+
+
+def test_testcluster_subnet_env_moves_the_cluster_and_its_neighbours(tmp_path, monkeypatch):
+    """The container's cluster (Containerfile) shares the host's network on its own subnet."""
+    monkeypatch.delenv("TESTCLUSTER_SUBNET", raising=False)  # set in the container
+    facts_net = ipaddress.ip_network(facts.get("testcluster.subnet"))
+    assert make_plan(tmp_path / "state").ctl_addr == str(facts_net[1])
+    monkeypatch.setenv("TESTCLUSTER_SUBNET", "127.0.84.0/24")
+    plan = make_plan(tmp_path / "state")
+    assert plan.ctl_addr == "127.0.84.1"
+    assert {n.addr for n in plan.nodes} <= {f"127.0.84.{i}" for i in range(11, 255)}
+    assert (neighbour_subnet(1), neighbour_subnet(2)) == ("127.0.85.0/24", "127.0.86.0/24")
+    # An explicit facts file (a scratch cluster's) keeps the subnet it names.
+    path = write_facts(tmp_path, lambda d: d["testcluster"].update(subnet="127.0.90.0/24"))
+    assert make_plan(tmp_path / "state", path).ctl_addr == "127.0.90.1"
+    monkeypatch.delenv("TESTCLUSTER_SUBNET")
+    after = facts_net.network_address + facts_net.num_addresses
+    assert neighbour_subnet(1) == f"{after}/{facts_net.prefixlen}"  # 127.0.78.0/24
+
+
+@pytest.mark.parametrize("value", ["10.0.84.0/24", "127.0.84.0/30", "127.0.84.x/24"])
+def test_bad_testcluster_subnet_env_is_refused(tmp_path, monkeypatch, value):
+    monkeypatch.setenv("TESTCLUSTER_SUBNET", value)
+    with pytest.raises(PlanError, match=rf"TESTCLUSTER_SUBNET={re.escape(value)}: "):
+        make_plan(tmp_path / "state")

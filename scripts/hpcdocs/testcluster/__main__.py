@@ -22,6 +22,8 @@ commands:
 environment:
   TESTCLUSTER_DIR  state directory (default: .cache/testcluster in the repository)
   HPCDOCS_FACTS    cluster-facts file (default: cluster.yml in the repository)
+  TESTCLUSTER_SUBNET  loopback subnet, instead of the facts' testcluster.subnet
+                   (the Containerfile sets 127.0.84.0/24: beside a host's cluster)
 """
 
 

@@ -23,6 +23,7 @@ import time
 
 from hpcdocs import ROOT
 from hpcdocs.testcluster.jobs import JobWatcher
+from hpcdocs.testcluster.plan import neighbour_subnet
 from hpcdocs.testcluster.scratch import Scratch
 
 TARGETS = {"up_warm": 5.0, "batch_median": 0.5, "srun_median": 0.2}
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     args = parser.parse_args(argv)
 
-    s = Scratch(ROOT / ".cache" / "testcluster-bench", tag="b", subnet="127.0.79.0/24")
+    s = Scratch(ROOT / ".cache" / "testcluster-bench", tag="b", subnet=neighbour_subnet(2))
     s.testcluster("down", "--purge")
     cold = timed_up(s)
     warm = []

@@ -2,6 +2,10 @@
 
 Everything is derived from cluster.yml (through hpcdocs.facts) and the state
 directory (TESTCLUSTER_DIR, default .cache/testcluster in the repository).
+TESTCLUSTER_SUBNET, where set, replaces the facts' testcluster.subnet: a test
+cluster in a container that shares the host's network (Containerfile) runs on
+127.0.84.0/24 beside the host's on 127.0.77.0/24. The tests' second clusters
+(scratch, login, bench) take the /24s after it: `neighbour_subnet(1)`, `(2)`.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ CTLD_PORT = 6817
 SLURMD_PORT = 6818
 DBD_PORT = 6819
 MYSQL_PORT = 3306
+
+SUBNET_ENV = "TESTCLUSTER_SUBNET"
 
 
 class PlanError(ValueError):
@@ -127,7 +133,37 @@ class Plan:
         return [n for n in self.nodes if n.gpus]
 
 
+def _env_subnet() -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """TESTCLUSTER_SUBNET, checked as the facts' testcluster.subnet is; None when unset."""
+    value = os.environ.get(SUBNET_ENV, "").strip()
+    if not value:
+        return None
+    try:
+        net = ipaddress.ip_network(value)
+    except ValueError as exc:
+        raise PlanError(f"{SUBNET_ENV}={value}: {exc}") from None
+    if not net.is_loopback or net.num_addresses < 32:
+        raise PlanError(f"{SUBNET_ENV}={value}: not a loopback subnet of at least a /27")
+    return net
+
+
+def neighbour_subnet(offset: int) -> str:
+    """The subnet `offset` blocks after the test cluster's own (same size): the
+    tests' second clusters, which run beside it, use these."""
+    net = _env_subnet() or ipaddress.ip_network(facts.get("testcluster.subnet"))
+    shifted = ipaddress.ip_network(
+        f"{net.network_address + offset * net.num_addresses}/{net.prefixlen}"
+    )
+    if not shifted.is_loopback:
+        raise PlanError(f"{net} + {offset}: {shifted} is not a loopback subnet")
+    return str(shifted)
+
+
 def make_plan(state: Path | None = None, facts_file: Path | None = None) -> Plan:
+    """The plan of the cluster a facts file describes. Without `facts_file` (the
+    cluster of HPCDOCS_FACTS or cluster.yml, as `scripts/testcluster` starts it),
+    TESTCLUSTER_SUBNET replaces the facts' subnet where it is set."""
+    env_net = None if facts_file else _env_subnet()
     facts_file = Path(facts_file or os.environ.get("HPCDOCS_FACTS") or facts.FACTS_FILE)
     state = Path(state or os.environ.get("TESTCLUSTER_DIR") or DEFAULT_STATE).resolve()
     try:  # checked against hpcdocs.facts_schema: every key below is there and well typed
@@ -135,7 +171,7 @@ def make_plan(state: Path | None = None, facts_file: Path | None = None) -> Plan
     except facts.FactsError as exc:
         raise PlanError(str(exc)) from None
     max_nodes = data["testcluster"]["max_nodes_per_partition"]
-    subnet = ipaddress.ip_network(data["testcluster"]["subnet"])
+    subnet = env_net or ipaddress.ip_network(data["testcluster"]["subnet"])
     hosts = list(subnet.hosts())
     plan = Plan(
         facts_file=facts_file,

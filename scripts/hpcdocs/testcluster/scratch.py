@@ -42,11 +42,18 @@ def make_facts(directory: Path, tag: str, subnet: str) -> Path:
 class Scratch:
     """Runs scripts/testcluster for one scratch cluster."""
 
-    def __init__(self, state: Path, tag: str = "t", subnet: str = "127.0.78.0/24"):
+    def __init__(self, state: Path, tag: str = "t", subnet: str | None = None):
+        from hpcdocs.testcluster.plan import neighbour_subnet
+
+        subnet = subnet or neighbour_subnet(1)  # 127.0.78.0/24 beside 127.0.77.0/24
         self.state = Path(state)
         self.facts_file = make_facts(self.state.parent / f"{self.state.name}-facts", tag, subnet)
+        # TESTCLUSTER_SUBNET, where the shell has it, names the main cluster's subnet.
         self.env = dict(
-            os.environ, TESTCLUSTER_DIR=str(self.state), HPCDOCS_FACTS=str(self.facts_file)
+            os.environ,
+            TESTCLUSTER_DIR=str(self.state),
+            HPCDOCS_FACTS=str(self.facts_file),
+            TESTCLUSTER_SUBNET=subnet,
         )
 
     def testcluster(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
