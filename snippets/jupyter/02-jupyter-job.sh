@@ -1,5 +1,5 @@
 #!/bin/bash
-# test: run=static why="runs until it is cancelled: tests/snippets/test_jupyter.py submits it, opens the ssh tunnel it prints through the test login node, asks JupyterLab's API through it, then cancels the job"
+# test: run=static tested-by=tests/snippets/test_jupyter.py::test_jupyterlab_through_the_login_node_tunnel why="runs until it is cancelled: tests/snippets/test_jupyter.py submits it, opens the ssh tunnel it prints through the test login node, asks JupyterLab's API through it, then cancels the job"
 #SBATCH --job-name=jupyter
 #SBATCH --partition={{ cluster.partitions.cpu.name }}
 #SBATCH --cpus-per-task=4

@@ -11,9 +11,11 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 import pytest
+from hpcdocs import ROOT
 from hpcdocs.snippets import Catalog
 
 CATALOG = Catalog.load()
@@ -77,6 +79,46 @@ def test_every_snippet_is_executed_or_says_why_not():
             # (a with= program run only by requires= snippets: their why= says it)
             problems.append(f"{snip.source}: never run by a test and its header gives no why=")
     assert not problems, "\n".join(problems)
+
+
+def named_test_problem(snip) -> str | None:
+    """A static snippet's tested-by=tests/FILE.py::test_NAME must name a test function that
+    exists, in a module that reads this snippet by its path (a string constant such as
+    "jupyter/02-jupyter-job.sh"), so that editing the snippet changes what the test runs."""
+    if snip.error or not snip.tested_by:
+        return None
+    file, _, function = snip.tested_by.partition("::")
+    where = f"{snip.source}:{snip.header.lines['tested-by']}: tested-by={snip.tested_by}"
+    if not (ROOT / file).is_file():
+        return f"{where}: no such file"
+    tree = ast.parse((ROOT / file).read_text(encoding="utf-8"))
+    functions = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+    if function not in functions:
+        return f"{where}: {file} defines no {function}()"
+    strings = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)}
+    if snip.path not in strings:
+        return f"{where}: {file} never names {snip.path!r}, so it does not read this snippet"
+    return None
+
+
+def test_every_tested_by_names_a_test_that_reads_the_snippet():
+    problems = [p for s in CATALOG.snippets if (p := named_test_problem(s))]
+    assert not problems, "\n".join(problems)
+
+
+def test_named_test_problems_are_found():
+    """The check above fails on a missing function and on a test that never reads the file."""
+    snip = CATALOG["jupyter/02-jupyter-job.sh"]
+    good = snip.header.tested_by
+    try:
+        snip.header.tested_by = good.split("::")[0] + "::test_no_such_function"
+        assert "defines no test_no_such_function()" in named_test_problem(snip)
+        snip.header.tested_by = (
+            "tests/cluster/test_time_limit_user.py::test_user_is_not_a_slurm_operator"
+        )
+        assert "never names 'jupyter/02-jupyter-job.sh'" in named_test_problem(snip)
+    finally:
+        snip.header.tested_by = good
 
 
 CPUS_PER_TASK = re.compile(r"^#SBATCH\s+(?:--cpus-per-task[= ]|-c\s*)(\d+)\b", re.M)

@@ -88,6 +88,13 @@ class Snippet:
         return self.tier in ("login", "cluster", "gpu") and not self.requires
 
     @property
+    def tested_by(self) -> str | None:
+        """The test that runs this static snippet instead (tested-by=), e.g. one that
+        must fill in a job id or type at a terminal; tests/snippets/test_coverage.py checks
+        the test exists and reads this file."""
+        return self.header.tested_by if self.header else None
+
+    @property
     def asks_gpus(self) -> bool:
         """A job script (#SBATCH/#BSUB) or command line that asks Slurm or LSF for GPUs, or
         runs nvidia-smi: mock GPUs on the test cluster, real ones on a real cluster (the

@@ -83,8 +83,10 @@ def report(catalog: Catalog, results: dict) -> dict:
             "snippets": len(catalog.snippets),
             "included": sum(bool(s.pages) for s in catalog.snippets),
             "executed": sum(s.executed for s in catalog.snippets),
+            "tested_by": sum(bool(s.tested_by) for s in catalog.snippets),
             "not_executed_with_why": sum(
-                not s.executed and bool(s.header and s.header.why) for s in catalog.snippets
+                not s.executed and not s.tested_by and bool(s.header and s.header.why)
+                for s in catalog.snippets
             ),
             "broken_headers": sum(bool(s.error) for s in catalog.snippets),
             "requires_command": sum(bool(s.requires) for s in catalog.snippets),
@@ -134,7 +136,9 @@ def show(figures: dict) -> str:
         f"uncovered {cov['uncovered']}",
         f"snippets: {cov['snippets']}, included by a page {cov['included']} "
         f"({pct(cov['included'], cov['snippets'])}), executed by a test {cov['executed']} "
-        f"({pct(cov['executed'], cov['snippets'])}), not run with why= "
+        f"({pct(cov['executed'], cov['snippets'])}), run by a named test instead (tested-by=) "
+        f"{cov['tested_by']}: {cov['executed'] + cov['tested_by']} in all "
+        f"({pct(cov['executed'] + cov['tested_by'], cov['snippets'])}), not run with why= "
         f"{cov['not_executed_with_why']}, broken headers {cov['broken_headers']}",
         f"snippets that run only where a command is on PATH (requires=): "
         f"{cov['requires_command']}; skipped for it, they count as not run",

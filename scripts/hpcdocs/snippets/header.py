@@ -24,7 +24,7 @@ RUNS = ("bash", "console", "python", "sbatch", "bsub", "static", "none")
 STATES = FINAL_STATES
 KEYS = ("run", "expect", "reject", "state", "exit", "timeout", "env", "args", "with", "needs",
         "why", "step-cpus-per-task", "home", "input", "prepare", "requires",
-        "cleanup", "task-omp", "task-gpus")  # fmt: skip
+        "cleanup", "task-omp", "task-gpus", "tested-by")  # fmt: skip
 FLAGS = ("gpu", "login", "fresh-home")
 REPEATABLE = ("expect", "reject", "with", "needs", "home", "requires")
 # requires=: command names, looked up on PATH (`apptainer`, `singularity`, `nvcc`).
@@ -45,7 +45,11 @@ ONLY_FOR = {
     "prepare": ("bash", "console", "python"),
     "requires": ("bash", "console", "python", "sbatch", "bsub"),
     "cleanup": ("bash", "console", "python"),
+    "tested-by": ("static",),
 }
+# tested-by=: the test that runs a static snippet instead (tests/FILE.py::FUNCTION); the
+# coverage test checks the function exists and its module reads the snippet by its path.
+TESTED_BY = re.compile(r"^tests/[A-Za-z0-9_/]+\.py::test_[A-Za-z0-9_]+$")
 
 
 def working_name(entry: str) -> tuple[str, str]:
@@ -87,6 +91,7 @@ class Header:
     prepare: str | None = None  # shell commands run first: files the reader already has
     requires: list[str] = field(default_factory=list)  # commands that must be on PATH, else skip
     cleanup: str | None = None  # shell commands run last, pass or fail: undo what prepare= made
+    tested_by: str | None = None  # tests/FILE.py::FUNCTION that runs this static snippet instead
     lines: dict[str, int] = field(default_factory=dict)  # key -> line it was given on
     present: bool = False  # the file has at least one `# test:` line
 
@@ -226,6 +231,13 @@ def _take(header: Header, word: str, where: str, number: int) -> None:
         header.requires.extend(n for n in names if n not in header.requires)
     elif key == "input":
         header.input = value.replace("\\n", "\n")
+    elif key == "tested-by":
+        if not TESTED_BY.match(value):
+            raise HeaderError(
+                f"{where}: tested-by={value!r}: give the test that runs this snippet instead, "
+                "as tests/FILE.py::test_NAME"
+            )
+        header.tested_by = value
     else:  # env, why, prepare, cleanup
         setattr(header, key, value)
 
