@@ -26,7 +26,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import yaml
 
-from hpcdocs import ROOT
+from hpcdocs import ROOT, printpdf
 
 # The attributes that point somewhere, per tag.
 POINTING = {
@@ -113,7 +113,8 @@ def problems(site: Path) -> list[str]:
             continue
         file, fragment = _target(site, link.page, url)
         where = f"{link.page}: <{link.tag}> {url!r}"
-        if not file.is_file():
+        # a language's PDF is printed after the build, from its print page (scripts/build-pdf)
+        if not file.is_file() and not printpdf.pending_pdf(file):
             found.append(f"{where}: no such file in the site ({file.relative_to(site)})")
         elif fragment and file.suffix == ".html" and fragment not in parse(file).ids:
             found.append(f"{where}: {file.relative_to(site)} has no id {fragment!r}")
