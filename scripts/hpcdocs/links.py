@@ -103,11 +103,17 @@ def _target(site: Path, page: str, url: str) -> tuple[Path, str]:
     return file, unquote(parts.fragment)
 
 
-def problems(site: Path) -> list[str]:
-    """Each broken internal link or anchor: 'page: <tag> url: what is wrong'."""
+def problems(site: Path, print_pages: bool = False) -> list[str]:
+    """Each broken internal link or anchor: 'page: <tag> url: what is wrong'.
+
+    The print pages the PDFs are made from (scripts/hpcdocs/printpdf.py) repeat
+    every page's links: a broken one there is the page's, reported once, at the
+    page; print_pages=True checks them too (tests/site/test_pdf.py)."""
     site = Path(site)
     found = []
     for link in links(site):
+        if not print_pages and printpdf.is_print_page(link.page):
+            continue
         url = link.url
         if not url or is_external(url) or url.lower().startswith(NOT_CHECKED):
             continue
@@ -131,6 +137,8 @@ def external(site: Path, own: str | None = None) -> dict[str, list[str]]:
     own = site_url() if own is None else own
     by_url: dict[str, set[str]] = {}
     for link in links(Path(site)):
+        if printpdf.is_print_page(link.page):
+            continue  # the print pages repeat the pages' links
         if is_external(link.url) and not (own and link.url.startswith(own)):
             by_url.setdefault(link.url, set()).add(link.page)
     return {url: sorted(by_url[url]) for url in sorted(by_url)}

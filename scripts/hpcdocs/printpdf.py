@@ -112,7 +112,7 @@ class _Rewriter:
             inner = value[1:-1] if quoted else value
             if key in ID_ATTRS:
                 inner = " ".join(self.own_id(v) for v in inner.split())
-            elif key == "name" and name == "input":
+            elif key == "name" and name in ("input", "a"):
                 inner = self.own_id(inner)
             elif key in URL_ATTRS:
                 inner = html.escape(self.url(name, inner), quote=True)
@@ -247,6 +247,12 @@ def print_pages(site: Path) -> list[Path]:
     """The print pages of a built site: print.html beside each language's home page."""
     found = [site / PRINT_NAME, *site.glob(f"*/{PRINT_NAME}")]
     return sorted(p for p in found if p.is_file())
+
+
+def is_print_page(rel: str) -> bool:
+    """Whether rel, a built file's path in the site ("en/print.html"), is a print page."""
+    parts = rel.split("/")
+    return parts[-1] == PRINT_NAME and len(parts) <= 2
 
 
 def pending_pdf(file: Path) -> bool:

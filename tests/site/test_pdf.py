@@ -173,7 +173,8 @@ def test_every_page_links_its_languages_pdf(printed, lang):
         assert len(found) == 1, f"{path}: {len(found)} PDF links"
         target = printed / urlparse(urljoin(path, found[0])).path.lstrip("/")
         assert target == pdf, f"{path}: links {found[0]}, not {pdf.relative_to(printed)}"
-    assert links.problems(printed) == []  # the PDFs exist now, and every link still resolves
+    # the PDFs exist now, and every link resolves, the print pages' included
+    assert links.problems(printed, print_pages=True) == []
 
 
 def test_print_page_loads_nothing_from_another_host(printed):

@@ -79,7 +79,7 @@ def test_ids_are_unique_and_every_anchor_has_its_target(tmp_path):
     for css in ("assets/stylesheets/main.css", "assets/print.css", "assets/images/queue.png"):
         (tmp_path / css).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / css).write_text("", "utf-8")
-    assert links.problems(tmp_path) == []
+    assert links.problems(tmp_path, print_pages=True) == []
 
 
 def test_what_only_works_on_screen_is_left_out():
@@ -96,6 +96,13 @@ def test_cover_names_the_site_the_date_and_the_language_home():
     assert 'href="assets/stylesheets/main.css"' in zh  # print.html at the site's root
     en = _assemble()
     assert "Built on 2026-01-01; on the web: https://guide.example.edu/en/<" in en
+
+
+def test_the_build_reports_a_broken_link_at_its_page_not_again_in_the_print_page(tmp_path):
+    (tmp_path / "index.html").write_text('<a href="#nowhere">x</a>', "utf-8")
+    (tmp_path / printpdf.PRINT_NAME).write_text('<a href="#p-home--nowhere">x</a>', "utf-8")
+    assert len(links.problems(tmp_path)) == 1
+    assert len(links.problems(tmp_path, print_pages=True)) == 2
 
 
 def test_a_pdf_link_counts_as_present_only_where_its_print_page_is(tmp_path):
