@@ -80,11 +80,14 @@ def pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
 
-def links(site: Path) -> list[Link]:
-    """Every link of every built page, in page order."""
+def links(site: Path, print_pages: bool = True) -> list[Link]:
+    """Every link of every built page, in page order (print_pages=False: not the print pages
+    the PDFs are made from, which repeat every page's links)."""
     found = []
     for html in pages(site):
         rel = html.relative_to(site).as_posix()
+        if not print_pages and printpdf.is_print_page(rel):
+            continue
         found += [Link(rel, tag, url) for tag, url in parse(html).links]
     return found
 
@@ -111,9 +114,7 @@ def problems(site: Path, print_pages: bool = False) -> list[str]:
     page; print_pages=True checks them too (tests/site/test_pdf.py)."""
     site = Path(site)
     found = []
-    for link in links(site):
-        if not print_pages and printpdf.is_print_page(link.page):
-            continue
+    for link in links(site, print_pages):
         url = link.url
         if not url or is_external(url) or url.lower().startswith(NOT_CHECKED):
             continue
@@ -136,9 +137,7 @@ def external(site: Path, own: str | None = None) -> dict[str, list[str]]:
     """Each external URL of the site and the built pages that link to it (sorted)."""
     own = site_url() if own is None else own
     by_url: dict[str, set[str]] = {}
-    for link in links(Path(site)):
-        if printpdf.is_print_page(link.page):
-            continue  # the print pages repeat the pages' links
+    for link in links(Path(site), print_pages=False):
         if is_external(link.url) and not (own and link.url.startswith(own)):
             by_url.setdefault(link.url, set()).add(link.page)
     return {url: sorted(by_url[url]) for url in sorted(by_url)}

@@ -6,7 +6,8 @@ and, after the last language, writes one print page per language
 with the table of contents, then each page on new sheets. Links between pages
 become links inside the document; ids get the page's prefix, so no two pages'
 ids meet; scripts are left out (nothing runs, nothing is fetched). Then
-``print_pdf`` has Debian's chromium, headless, print it to
+``scripts/build-pdf`` (``main``, a step of ``make build`` after the strict
+build) has Debian's chromium, headless, print each one to
 ``hpc-python-guide.pdf`` in the same folder (the fonts are the system's:
 fonts-noto-cjk for Chinese). tests/site/test_pdf.py reads the PDFs back.
 """
