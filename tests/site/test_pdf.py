@@ -128,7 +128,7 @@ def test_pdf_has_every_page_in_navigation_order(printed, lang):
     print(f"{lang}: {len(titles)} pages on {len(sheets)} sheets")
 
 
-@pytest.mark.parametrize(("source", "sentence"), SENTENCES)
+@pytest.mark.parametrize(("source", "sentence"), SENTENCES, ids=[s for s, _ in SENTENCES])
 def test_chinese_text_is_intact(printed, source, sentence):
     """The sentence comes back character for character (pdftotext only breaks lines)."""
     text = (ROOT / source).read_text("utf-8")
