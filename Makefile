@@ -19,7 +19,7 @@ help:
 	@echo "make test           set up everything, then run every test"
 	@echo "make test-gpu       the real-GPU tier: GPU snippets and notebooks (skipped, with the reason, without"
 	@echo "                    an NVIDIA GPU); CLUSTER=existing: on a real cluster, GPU job scripts too"
-	@echo "make build          strict build into site/"
+	@echo "make build          strict build into site/, then one PDF per language (scripts/build-pdf)"
 	@echo "make lint           pre-commit checks only (ruff, shellcheck, codespell, whitespace)"
 	@echo "make report         snippet counts per page and tier (after make test)"
 	@echo "make links          external links per page (offline); make links ONLINE=1 fetches each"
@@ -61,8 +61,11 @@ setup: setup-test
 serve: setup-docs
 	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT) --livereload
 
+# The PDFs are a step of their own: chromium takes about as long to print them
+# as the strict build takes (scripts/hooks/pdf.py); make serve does not print.
 build: setup-docs
 	$(BIN)/mkdocs build --strict
+	scripts/build-pdf --site site
 
 # --- tests --------------------------------------------------------------------
 

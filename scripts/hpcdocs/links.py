@@ -26,7 +26,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import yaml
 
-from hpcdocs import ROOT
+from hpcdocs import ROOT, printpdf
 
 # The attributes that point somewhere, per tag.
 POINTING = {
@@ -80,11 +80,14 @@ def pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
 
-def links(site: Path) -> list[Link]:
-    """Every link of every built page, in page order."""
+def links(site: Path, print_pages: bool = True) -> list[Link]:
+    """Every link of every built page, in page order (print_pages=False: not the print pages
+    the PDFs are made from, which repeat every page's links)."""
     found = []
     for html in pages(site):
         rel = html.relative_to(site).as_posix()
+        if not print_pages and printpdf.is_print_page(rel):
+            continue
         found += [Link(rel, tag, url) for tag, url in parse(html).links]
     return found
 
@@ -103,17 +106,22 @@ def _target(site: Path, page: str, url: str) -> tuple[Path, str]:
     return file, unquote(parts.fragment)
 
 
-def problems(site: Path) -> list[str]:
-    """Each broken internal link or anchor: 'page: <tag> url: what is wrong'."""
+def problems(site: Path, print_pages: bool = False) -> list[str]:
+    """Each broken internal link or anchor: 'page: <tag> url: what is wrong'.
+
+    The print pages the PDFs are made from (scripts/hpcdocs/printpdf.py) repeat
+    every page's links: a broken one there is the page's, reported once, at the
+    page; print_pages=True checks them too (tests/site/test_pdf.py)."""
     site = Path(site)
     found = []
-    for link in links(site):
+    for link in links(site, print_pages):
         url = link.url
         if not url or is_external(url) or url.lower().startswith(NOT_CHECKED):
             continue
         file, fragment = _target(site, link.page, url)
         where = f"{link.page}: <{link.tag}> {url!r}"
-        if not file.is_file():
+        # a language's PDF is printed after the build, from its print page (scripts/build-pdf)
+        if not file.is_file() and not printpdf.pending_pdf(file):
             found.append(f"{where}: no such file in the site ({file.relative_to(site)})")
         elif fragment and file.suffix == ".html" and fragment not in parse(file).ids:
             found.append(f"{where}: {file.relative_to(site)} has no id {fragment!r}")
@@ -129,7 +137,7 @@ def external(site: Path, own: str | None = None) -> dict[str, list[str]]:
     """Each external URL of the site and the built pages that link to it (sorted)."""
     own = site_url() if own is None else own
     by_url: dict[str, set[str]] = {}
-    for link in links(Path(site)):
+    for link in links(Path(site), print_pages=False):
         if is_external(link.url) and not (own and link.url.startswith(own)):
             by_url.setdefault(link.url, set()).add(link.page)
     return {url: sorted(by_url[url]) for url in sorted(by_url)}
