@@ -51,7 +51,20 @@
    * cut into the fewest words of the index before Material sees it (作业 数组),
    * so each term is a word that jieba made and a hit with every word shows no
    * missing line. The words are those of the index Material is given.
+   *
+   * Material's worker then cuts every run of Chinese characters once more
+   * (its experimental segment(), Material 9.8), and that never ends a word at
+   * the run's last character: it tries only the pieces that stop before it.
+   * Each word sent alone was cut back to its first characters, 作业 to 作 and
+   * 数组 to 数, and searched for as the prefixes 作* and 数*: any page with a
+   * word that starts with 作 ranked as a hit, and the result links highlighted
+   * 作 and 数. So each word of two or more characters is sent with one more
+   * Han character behind it, END, which that cut drops: it stops before END
+   * at the longest word of the index, the word itself. END is a CJK radical
+   * (U+2E80) that no page uses; it would only reach the search if the word were
+   * not in Material's index, which holds the same jieba words this script reads.
    */
+  var END = "\u2e80";
   var HAN = /\p{sc=Han}+/gu;
   var words = null;
   var longest = 1;
@@ -91,7 +104,11 @@
   function segmentQueries(message) {
     if (message && message.type === 0 && message.data && message.data.docs) learn(message.data.docs);
     if (message && message.type === 2 && typeof message.data === "string" && words) {
-      var query = message.data.replace(HAN, function (run) { return segment(run).join(" "); });
+      var query = message.data.replace(HAN, function (run) {
+        return segment(run).map(function (part) {
+          return part.length > 1 && words.has(part) ? part + END : part;
+        }).join(" ");
+      });
       return { type: 2, data: query };
     }
     return message;

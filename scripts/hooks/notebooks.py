@@ -10,6 +10,11 @@ mkdocs-jupyter makes the contents with Markdown's toc extension (a Chinese
 heading becomes `_1`, a second "GPU" heading `gpu_1`) but the headings with
 nbconvert's ids (empty for a Chinese heading, "gpu" twice), so those contents
 links went nowhere (found by scripts/hooks/links.py).
+
+And it lets the keyboard reach a code cell that is wider than the page: a cell
+scrolls sideways (mkdocs-jupyter's `overflow: auto`), and a region that scrolls
+must take the focus, or a reader without a mouse cannot scroll it (axe-core's
+scrollable-region-focusable; Material does the same for its own code blocks).
 """
 
 import html
@@ -40,6 +45,7 @@ def on_files(files: Files, config) -> Files:
 
 
 HEADING = re.compile(r'<h([1-6]) id="([^"]*)"(.*?)</h\1>', re.DOTALL)
+CODE_CELL = re.compile(r'<div class="highlight-ipynb(?: [^"]*)?"(?![^>]*\btabindex=)')
 
 
 def _anchors(items) -> list[str]:
@@ -70,4 +76,5 @@ def on_page_content(content, page, config, files, **kwargs):
         )
         return f'<h{match.group(1)} id="{new}"{inner}</h{match.group(1)}>'
 
-    return HEADING.sub(renamed, content)
+    content = HEADING.sub(renamed, content)
+    return CODE_CELL.sub(lambda m: m.group(0) + ' tabindex="0"', content)

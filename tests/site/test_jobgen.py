@@ -22,8 +22,8 @@ from hpcdocs.snippets.header import HEADER_LINES as TEST_HEADER
 from test_browser import SHOTS as SHOTS_DIR
 from test_browser import Watched
 
-# The browser, the served site and a watched page: test_browser.py's fixtures.
-browser, server, watched = test_browser.browser, test_browser.server, test_browser.watched
+# A watched page: test_browser.py's fixture (the browser and the served site: conftest.py).
+watched = test_browser.watched
 
 pytestmark = pytest.mark.browser
 
