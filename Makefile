@@ -10,6 +10,20 @@ PYTEST_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONUNBUFFERED := 1
 
+# CLUSTER=FILE: another cluster-facts file, e.g. a profile in clusters/
+# (`make build CLUSTER=clusters/titan.yml`, `make test CLUSTER=...`). Pages and
+# the test cluster then follow it; the test cluster keeps its state in
+# .cache/testcluster-NAME (NAME.yml) and, unless the file sets
+# testcluster.subnet, runs on a loopback subnet of its own
+# (scripts/hpcdocs/testcluster/plan.py), beside the default one.
+CLUSTER ?=
+ifneq ($(strip $(CLUSTER)),)
+ifeq ($(wildcard $(CLUSTER)),)
+$(error CLUSTER=$(CLUSTER): no such file)
+endif
+export HPCDOCS_FACTS := $(abspath $(CLUSTER))
+endif
+
 .PHONY: help serve build test setup setup-docs setup-test setup-system lint \
         links bench-site bench-cluster cluster-up cluster-down report outdated notebooks clean
 
@@ -17,6 +31,8 @@ help:
 	@echo "make serve          set up, then serve the site on http://$(HOST):$(PORT)/ (live reload)"
 	@echo "make test           set up everything, then run every test"
 	@echo "make build          strict build into site/"
+	@echo "   CLUSTER=FILE     with build, serve, test, cluster-up/down: another facts file,"
+	@echo "                    e.g. clusters/titan.yml or clusters/lsf-first.yml (clusters/README.md)"
 	@echo "make lint           pre-commit checks only (ruff, shellcheck, codespell, whitespace)"
 	@echo "make report         snippet counts per page and tier (after make test)"
 	@echo "make links          external links per page (offline); make links ONLINE=1 fetches each"

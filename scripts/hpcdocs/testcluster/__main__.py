@@ -20,8 +20,10 @@ commands:
   env     print shell exports: eval "$(scripts/testcluster env)"
 
 environment:
-  TESTCLUSTER_DIR  state directory (default: .cache/testcluster in the repository)
-  HPCDOCS_FACTS    cluster-facts file (default: cluster.yml in the repository)
+  TESTCLUSTER_DIR  state directory (default: .cache/testcluster in the repository;
+                   .cache/testcluster-NAME for another facts file NAME.yml)
+  HPCDOCS_FACTS    cluster-facts file (default: cluster.yml in the repository), e.g. a
+                   profile in clusters/; without testcluster.subnet it gets its own subnet
 """
 
 
