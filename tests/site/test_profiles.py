@@ -353,3 +353,13 @@ def test_option_values_name_the_profiles_own_partitions_and_accounts(sites, name
     assert not bad, f"pages built for {name} use names its facts do not have:\n" + "\n".join(
         sorted(set(bad))[:40]
     )
+
+
+def test_the_test_workflow_runs_every_profile():
+    flow = yaml.safe_load((ROOT / ".github" / "workflows" / "test.yml").read_text())
+    job = flow["jobs"]["make-test"]
+    files = {p["file"] for p in job["strategy"]["matrix"]["profile"]}
+    assert files == {str(f.relative_to(ROOT)) for f in PROFILES.values()}
+    assert job["strategy"]["fail-fast"] is False  # one profile's failure hides no other's
+    runs = "\n".join(step.get("run", "") for step in job["steps"])
+    assert 'make test CLUSTER="${{ matrix.profile.file }}"' in runs
