@@ -329,9 +329,10 @@ class Facts(Section):
         used_by=["testcluster"],
     )
     two_factor: bool = describe(
-        "Login needs a one-time code besides the password. Not read by any page yet: "
-        "getting-started shows the two-factor steps whatever it says.",
-        "登录除密码外还需要一次性验证码。目前没有页面读取它：入门页面总是显示双因素登录的步骤。",
+        "Login needs a one-time code besides the password: getting-started then shows the "
+        "code prompt and how two-factor login works; otherwise a password-only login.",
+        "登录除密码外还需要一次性验证码：这时入门页面显示验证码提示和双因素登录的做法；"
+        "否则只显示密码登录。",
         default=False,
     )
     scheduler: Literal["slurm", "lsf"] = describe(
