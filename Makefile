@@ -10,6 +10,21 @@ PYTEST_ARGS ?=
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONUNBUFFERED := 1
 
+# CLUSTER=FILE: another cluster-facts file, e.g. a profile in clusters/
+# (`make build CLUSTER=clusters/titan.yml`, `make test CLUSTER=...`). Pages and
+# the test cluster then follow it; the test cluster keeps its state in
+# .cache/testcluster-NAME (NAME.yml) and, unless the file sets
+# testcluster.subnet, runs on a loopback subnet of its own
+# (scripts/hpcdocs/testcluster/plan.py), beside the default one.
+# (CLUSTER=existing is not a file: `make test-gpu CLUSTER=existing` on a real cluster.)
+CLUSTER ?=
+ifneq ($(filter-out existing,$(strip $(CLUSTER))),)
+ifeq ($(wildcard $(CLUSTER)),)
+$(error CLUSTER=$(CLUSTER): no such file)
+endif
+export HPCDOCS_FACTS := $(abspath $(CLUSTER))
+endif
+
 .PHONY: help serve build test setup setup-docs setup-test setup-system lint \
         links bench-site bench-cluster bench-import cluster-up cluster-down report outdated notebooks clean \
         test-gpu container test-container check-container
@@ -20,6 +35,8 @@ help:
 	@echo "make test-gpu       the real-GPU tier: GPU snippets and notebooks (skipped, with the reason, without"
 	@echo "                    an NVIDIA GPU); CLUSTER=existing: on a real cluster, GPU job scripts too"
 	@echo "make build          strict build into site/, then one PDF per language (scripts/build-pdf)"
+	@echo "   CLUSTER=FILE     with build, serve, test, cluster-up/down: another facts file,"
+	@echo "                    e.g. clusters/titan.yml or clusters/lsf-first.yml (clusters/README.md)"
 	@echo "make lint           pre-commit checks only (ruff, shellcheck, codespell, whitespace)"
 	@echo "make report         snippet counts per page and tier (after make test)"
 	@echo "make links          external links per page (offline); make links ONLINE=1 fetches each"

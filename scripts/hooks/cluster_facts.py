@@ -6,7 +6,9 @@ generated from the schema.
   every problem at once, as ``FILE:LINE: KEY: what is wrong``, stops the build.
 - on_page_markdown: blocks between ``<!-- if cluster.KEY -->`` (or ``if not``)
   and ``<!-- end if -->`` are kept only where the fact is true
-  (hpcdocs.facts.conditional); a page's ``<!-- facts-reference -->`` line becomes the
+  (hpcdocs.facts.conditional); where the facts say ``scheduler: lsf``, the LSF
+  tab of every Slurm/LSF tab set comes first (hpcdocs.tabs); a page's
+  ``<!-- facts-reference -->`` line becomes the
   tables of hpcdocs.factsdoc.reference() in the page's language, and its
   ``<!-- facts-example -->`` line what the check prints for a broken copy.
 """
@@ -19,7 +21,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from hpcdocs import facts, factsdoc
+from hpcdocs import facts, factsdoc, tabs
 
 
 def on_config(config, **kwargs):
@@ -35,6 +37,7 @@ def on_page_markdown(markdown, page, config, **kwargs):
         markdown = facts.conditional(markdown, source=f"docs/{page.file.src_uri}")
     except facts.FactsError as exc:
         raise PluginError(str(exc)) from None
+    markdown = tabs.scheduler_first(markdown, facts.load()["scheduler"])
     if factsdoc.MARKER not in markdown:
         return markdown
     lang = page.file.src_uri.split("/", 1)[0]

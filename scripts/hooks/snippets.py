@@ -7,10 +7,13 @@
 - Job templates as files to download: every snippet under snippets/templates/
   becomes <lang>/downloads/templates/<name> in the site, rendered the same way.
   Pages link to it relatively: ``[job.sh](downloads/templates/01-cpu-serial.slurm.sh)``.
+  They are written under build/generated/<key>/, one folder per facts file and
+  site directory, so that builds for several cluster profiles can run at once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 
@@ -56,18 +59,25 @@ def on_page_markdown(markdown, page, config, **kwargs):
     return markdown
 
 
+def generated_dir(site_dir: str) -> Path:
+    """build/generated/<key>: this facts file's and site directory's own rendered templates."""
+    key = f"{facts.FACTS_FILE.resolve()}|{Path(site_dir).resolve()}"
+    return GENERATED / hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
 def on_files(files, config, **kwargs):
     # Runs before mkdocs-static-i18n sorts files by language (its priority is -100).
+    generated = generated_dir(config["site_dir"])
     for path in sorted(TEMPLATES.glob("*")) if TEMPLATES.is_dir() else ():
         if path.is_file() and not path.name.startswith("."):
             source = path.relative_to(ROOT).as_posix()
             for lang in LANGS:
                 uri = f"{lang}/downloads/templates/{path.name}"
                 # A real file (not File.generated): mkdocs-static-i18n needs a source path.
-                out = GENERATED / uri
+                out = generated / uri
                 out.parent.mkdir(parents=True, exist_ok=True)
                 out.write_text(for_readers(path.read_text("utf-8"), source, lang), "utf-8")
                 files.append(
-                    File(uri, str(GENERATED), config["site_dir"], config["use_directory_urls"])
+                    File(uri, str(generated), config["site_dir"], config["use_directory_urls"])
                 )
     return files

@@ -19,7 +19,12 @@ from hpcdocs import ROOT
 from hpcdocs import facts_schema as schema
 
 FACTS_FILE = Path(os.environ.get("HPCDOCS_FACTS", ROOT / "cluster.yml"))
-PLACEHOLDER = re.compile(r"\{\{\s*cluster\.([A-Za-z0-9_.-]+)\s*\}\}")
+# `{{ cluster.KEY }}`, or with a filter for sample output: `{{ cluster.KEY | user }}`
+# writes $USER as the pages' example user (/work/$USER -> /work/alice), `| upper`
+# the fact in capitals (a GPU model as the test cluster's nvidia-smi shows it).
+PLACEHOLDER = re.compile(r"\{\{\s*cluster\.([A-Za-z0-9_.-]+)\s*(?:\|\s*(user|upper)\s*)?\}\}")
+EXAMPLE_USER = "alice"  # the user of the pages' examples (ssh alice@...)
+USER_VAR = re.compile(r"\$\{USER\}|\$USER\b")
 
 
 class FactsError(ValueError):
@@ -90,7 +95,9 @@ def render(
 
     A key the facts file lacks raises FactsError naming ``source:line``.
     A fact given per language (``{zh: ..., en: ...}``) takes the value for
-    ``lang`` (default: the first one listed).
+    ``lang`` (default: the first one listed). ``{{ cluster.KEY | user }}``
+    writes ``$USER`` in the fact as the example user (EXAMPLE_USER), for
+    paths in sample output; ``{{ cluster.KEY | upper }}`` writes it in capitals.
     """
     facts = load() if facts is None else facts
 
@@ -111,6 +118,10 @@ def render(
             raise FactsError(
                 f"{source}:{line}: cluster.{match.group(1)} is a section, not a single fact"
             )
+        if match.group(2) == "user":
+            return USER_VAR.sub(EXAMPLE_USER, str(found))
+        if match.group(2) == "upper":
+            return str(found).upper()
         return str(found)
 
     return PLACEHOLDER.sub(value, text)

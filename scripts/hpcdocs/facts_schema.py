@@ -288,8 +288,13 @@ class TestCluster(Section):
         ge=1,
     )
     subnet: str = describe(
-        "Loopback subnet of the test cluster's daemons.",
-        "测试集群守护进程使用的回环网段。",
+        "Loopback subnet of the test cluster's daemons. Left out in a profile other than "
+        "cluster.yml (HPCDOCS_FACTS, make test CLUSTER=...), the test cluster takes a /24 "
+        "of its own in 127.0.100.0-127.0.199.0, derived from the file's name, so that it "
+        "can run beside the default one.",
+        "测试集群守护进程使用的回环网段。cluster.yml 以外的集群信息文件（HPCDOCS_FACTS、"
+        "make test CLUSTER=...）不写这一项时，测试集群按文件名在 127.0.100.0–127.0.199.0 "
+        "中取一个自己的 /24 网段，可以与默认集群同时运行。",
         default="127.0.77.0/24",
     )
 
@@ -324,21 +329,25 @@ class Facts(Section):
         used_by=["testcluster"],
     )
     two_factor: bool = describe(
-        "Login needs a one-time code besides the password. Not read by any page yet: "
-        "getting-started shows the two-factor steps whatever it says.",
-        "登录除密码外还需要一次性验证码。目前没有页面读取它：入门页面总是显示双因素登录的步骤。",
+        "Login needs a one-time code besides the password: getting-started then shows the "
+        "code prompt and how two-factor login works; otherwise a password-only login.",
+        "登录除密码外还需要一次性验证码：这时入门页面显示验证码提示和双因素登录的做法；"
+        "否则只显示密码登录。",
         default=False,
     )
     scheduler: Literal["slurm", "lsf"] = describe(
-        "The centre's scheduler; the job-script generator starts with it. Pages show the "
-        "Slurm tab first whatever it says.",
-        "中心使用的调度系统；作业脚本生成器默认选它。页面无论如何都先显示 Slurm 标签页。",
+        "The centre's scheduler: pages show its tab first (Slurm/LSF tabs, job templates) "
+        "and the job-script generator starts with it.",
+        "中心使用的调度系统：页面先显示它的标签页（Slurm/LSF 标签页、作业模板），"
+        "作业脚本生成器也默认选它。",
         default="slurm",
-        used_by=["generator"],
+        used_by=["hooks", "generator"],
     )
-    slurm_version: str = describe(
-        "Slurm version of the centre (pages name it).",
-        "中心的 Slurm 版本（页面会提到）。",
+    slurm_version: str | None = describe(
+        "Slurm version of the centre (the Slurm page names it); leave out where the centre "
+        "has no Slurm.",
+        "中心的 Slurm 版本（Slurm 页面会提到）；中心没有 Slurm 则不写。",
+        default=None,
         pattern=r"^\d+\.\d+$",
     )
     default_account: str = describe(

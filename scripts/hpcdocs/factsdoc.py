@@ -20,7 +20,7 @@ from pydantic_core import PydanticUndefined
 
 from hpcdocs import ROOT, facts
 from hpcdocs import facts_schema as schema
-from hpcdocs.facts import PLACEHOLDER
+from hpcdocs.facts import CONDITION, PLACEHOLDER
 
 MARKER = "<!-- facts-reference -->"
 EXAMPLE_MARKER = "<!-- facts-example -->"
@@ -192,8 +192,10 @@ def _pages_by_key(lang: str) -> dict[str, set[str]]:
     users: dict[str, set[str]] = {}
 
     def note(text: str, page: str):
-        for match in PLACEHOLDER.finditer(text):
-            parts = match.group(1).split(".")
+        keys = [m.group(1) for m in PLACEHOLDER.finditer(text)]
+        keys += [m.group(3) for m in map(CONDITION.match, text.splitlines()) if m and m.group(3)]
+        for key in keys:
+            parts = key.split(".")
             if parts[0] in roles and len(parts) > 2:
                 parts[1] = "<ROLE>"
             users.setdefault(".".join(parts), set()).add(page)

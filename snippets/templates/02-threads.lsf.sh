@@ -5,7 +5,7 @@
 #BSUB -q {{ cluster.partitions.cpu.name }}
 #BSUB -n 4 # (1)
 #BSUB -R "span[hosts=1]"
-#BSUB -R "rusage[mem=8192]"
+#BSUB -R "rusage[mem=8GB/host]"
 #BSUB -W 1:00
 #BSUB -o threads.%J.out
 

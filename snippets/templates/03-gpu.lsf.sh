@@ -6,7 +6,7 @@
 #BSUB -gpu "num=1"
 #BSUB -n 4 # (1)
 #BSUB -R "span[hosts=1]"
-#BSUB -R "rusage[mem=32768]"
+#BSUB -R "rusage[mem=32GB/host]"
 #BSUB -W 4:00
 #BSUB -o one-gpu.%J.out
 

@@ -6,7 +6,7 @@
 #BSUB -gpu "num=2" # (1)
 #BSUB -n 8
 #BSUB -R "span[hosts=1]"
-#BSUB -R "rusage[mem=65536]"
+#BSUB -R "rusage[mem=64GB/host]"
 #BSUB -W 4:00
 #BSUB -o multi-gpu.%J.out
 

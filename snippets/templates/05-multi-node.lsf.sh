@@ -8,7 +8,7 @@
 #BSUB -n 8 # (1)
 #BSUB -R "span[ptile=4]"
 #BSUB -gpu "num=2"
-#BSUB -R "rusage[mem=65536]"
+#BSUB -R "rusage[mem=64GB/host]"
 #BSUB -W 4:00
 #BSUB -o multi-node.%J.out
 

@@ -38,6 +38,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from hpcdocs import facts
 from hpcdocs.snippets import Catalog, console
 from hpcdocs.snippets.runner import Runner
 
@@ -56,14 +57,15 @@ def sample_output(catalog: Catalog, path: str) -> list[str]:
 
 def shape(sample: str) -> str:
     """A regular expression for lines like the sample: any port, node name and token."""
-    parts = re.split(r"(token=\S+|\b\d{4,6}\b|\bcn01\b)", sample)
+    node = re.escape(facts.get("partitions.cpu.node_prefix")) + r"\d{2}"  # the sample's cn01
+    parts = re.split(rf"(token=\S+|\b\d{{4,6}}\b|\b{node}\b)", sample)
     out = []
     for i, part in enumerate(parts):
         if i % 2 == 0:
             out.append(re.escape(part))
         elif part.startswith("token="):
             out.append("token=[A-Za-z0-9_-]+")
-        elif part == "cn01":
+        elif re.fullmatch(node, part):
             out.append(r"[\w.-]+")
         else:
             out.append(r"\d+")
@@ -233,7 +235,9 @@ def test_sample_lines_are_what_the_script_prints():
     printed = re.search(r"^\s+(ssh -N -L .*)$", script, re.M).group(1)
     (tunnel,) = commands(catalog, "jupyter/04-tunnel.console")
     form = (
-        printed.replace("${port}", "41563").replace("${node}", "cn01").replace("${USER}", "alice")
+        printed.replace("${port}", "41563")
+        .replace("${node}", "{{ cluster.partitions.cpu.node_prefix }}01")
+        .replace("${USER}", "alice")
     )
     assert tunnel == form, f"04-tunnel.console: {tunnel!r}; the script prints {form!r}"
     assert tunnel in [ln.strip() for ln in sample_output(catalog, "jupyter/03-submit.console")]

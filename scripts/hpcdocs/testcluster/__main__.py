@@ -20,8 +20,10 @@ commands:
   env     print shell exports: eval "$(scripts/testcluster env)"
 
 environment:
-  TESTCLUSTER_DIR  state directory (default: .cache/testcluster in the repository)
-  HPCDOCS_FACTS    cluster-facts file (default: cluster.yml in the repository)
+  TESTCLUSTER_DIR  state directory (default: .cache/testcluster in the repository;
+                   .cache/testcluster-NAME for another facts file NAME.yml)
+  HPCDOCS_FACTS    cluster-facts file (default: cluster.yml in the repository), e.g. a
+                   profile in clusters/; without testcluster.subnet it gets its own subnet
   TESTCLUSTER_SUBNET  loopback subnet, instead of the facts' testcluster.subnet
                    (the Containerfile sets 127.0.84.0/24: beside a host's cluster)
 """

@@ -6,6 +6,12 @@ TESTCLUSTER_SUBNET, where set, replaces the facts' testcluster.subnet: a test
 cluster in a container that shares the host's network (Containerfile) runs on
 127.0.84.0/24 beside the host's on 127.0.77.0/24. The tests' second clusters
 (scratch, login, bench) take the /24s after it: `neighbour_subnet(1)`, `(2)`.
+
+Another facts file (HPCDOCS_FACTS, a profile such as clusters/titan.yml) gets
+a test cluster of its own beside the default one: its state directory defaults
+to .cache/testcluster-<file name without .yml>, and when the file gives no
+``testcluster.subnet`` its subnet is a /24 in 127.0.100.0-127.0.199.0 derived
+from that name (``profile_subnet``), never the default cluster's 127.0.77.0/24.
 """
 
 from __future__ import annotations
@@ -13,11 +19,15 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from hpcdocs import ROOT, facts
 
+DEFAULT_FACTS = ROOT / "cluster.yml"
 DEFAULT_STATE = ROOT / ".cache" / "testcluster"
 
 # Ports, all bound to loopback addresses of the cluster's own subnet.
@@ -150,7 +160,8 @@ def _env_subnet() -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
 def neighbour_subnet(offset: int) -> str:
     """The subnet `offset` blocks after the test cluster's own (same size): the
     tests' second clusters, which run beside it, use these."""
-    net = _env_subnet() or ipaddress.ip_network(facts.get("testcluster.subnet"))
+    facts_file = Path(os.environ.get("HPCDOCS_FACTS") or facts.FACTS_FILE)
+    net = _env_subnet() or ipaddress.ip_network(_subnet(facts_file, facts.load(facts_file)))
     shifted = ipaddress.ip_network(
         f"{net.network_address + offset * net.num_addresses}/{net.prefixlen}"
     )
@@ -159,19 +170,44 @@ def neighbour_subnet(offset: int) -> str:
     return str(shifted)
 
 
+def is_profile(facts_file: Path) -> bool:
+    """A facts file other than the repository's cluster.yml (a profile)."""
+    return Path(facts_file).resolve() != DEFAULT_FACTS.resolve()
+
+
+def default_state(facts_file: Path) -> Path:
+    """.cache/testcluster for cluster.yml, .cache/testcluster-NAME for a profile NAME.yml."""
+    if not is_profile(facts_file):
+        return DEFAULT_STATE
+    return ROOT / ".cache" / f"testcluster-{Path(facts_file).stem}"
+
+
+def profile_subnet(facts_file: Path) -> str:
+    """A profile's own /24, 127.0.100.0 to 127.0.199.0, from its file name."""
+    return f"127.0.{100 + zlib.crc32(Path(facts_file).stem.encode()) % 100}.0/24"
+
+
+def _subnet(facts_file: Path, data: dict) -> str:
+    if not is_profile(facts_file):
+        return data["testcluster"]["subnet"]
+    raw = yaml.safe_load(Path(facts_file).read_text(encoding="utf-8"))  # valid: load() passed
+    given = (raw.get("testcluster") or {}).get("subnet")
+    return data["testcluster"]["subnet"] if given else profile_subnet(facts_file)
+
+
 def make_plan(state: Path | None = None, facts_file: Path | None = None) -> Plan:
     """The plan of the cluster a facts file describes. Without `facts_file` (the
     cluster of HPCDOCS_FACTS or cluster.yml, as `scripts/testcluster` starts it),
     TESTCLUSTER_SUBNET replaces the facts' subnet where it is set."""
     env_net = None if facts_file else _env_subnet()
     facts_file = Path(facts_file or os.environ.get("HPCDOCS_FACTS") or facts.FACTS_FILE)
-    state = Path(state or os.environ.get("TESTCLUSTER_DIR") or DEFAULT_STATE).resolve()
+    state = Path(state or os.environ.get("TESTCLUSTER_DIR") or default_state(facts_file)).resolve()
     try:  # checked against hpcdocs.facts_schema: every key below is there and well typed
         data = facts.load(facts_file)
     except facts.FactsError as exc:
         raise PlanError(str(exc)) from None
     max_nodes = data["testcluster"]["max_nodes_per_partition"]
-    subnet = env_net or ipaddress.ip_network(data["testcluster"]["subnet"])
+    subnet = env_net or ipaddress.ip_network(_subnet(facts_file, data))
     hosts = list(subnet.hosts())
     plan = Plan(
         facts_file=facts_file,

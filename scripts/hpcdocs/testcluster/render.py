@@ -14,7 +14,14 @@ from hpcdocs.testcluster.plan import Plan
 FILES = Path(__file__).parent / "files"
 CONDA_ROOT = ROOT / "scripts" / "conda"
 # Memory a mock GPU claims to have, by type (nvidia-smi output only).
-GPU_MEMORY_MIB = {"a100": 81920, "h100": 81559, "v100": 32768, "a40": 46068}
+GPU_MEMORY_MIB = {
+    "a100": 81920,
+    "h100": 81559,
+    "v100": 32768,
+    "a40": 46068,
+    "titanrtx": 24576,
+    "rtx4090": 24564,
+}
 
 
 CGROUP_CONF = """\
@@ -116,6 +123,14 @@ def nvidia_smi_conf(plan: Plan) -> str:
     """Settings of the stand-in nvidia-smi (files/nvidia-smi), from the facts."""
     gpu = plan.gpu_nodes()[0] if plan.gpu_nodes() else None
     gpu_type = str(gpu.gpu_type) if gpu else "none"
+    # Partitions may have GPUs of different types: each node shows its own
+    # (SLURMD_NODENAME is set in every job step).
+    cases = "".join(
+        f"  {n.name}) GPU_MODEL='{str(n.gpu_type).upper()}'; GPUS_PER_NODE={n.gpus}; "
+        f"GPU_MEMORY_MIB={GPU_MEMORY_MIB.get(str(n.gpu_type).lower(), 16384)} ;;\n"
+        for n in plan.gpu_nodes()
+        if n.gpu_type != gpu.gpu_type
+    )
     return (
         "# Written by scripts/testcluster from cluster.yml. Do not edit.\n"
         f"GPU_MODEL='{gpu_type.upper()}'\n"
@@ -123,6 +138,7 @@ def nvidia_smi_conf(plan: Plan) -> str:
         f"GPU_MEMORY_MIB={GPU_MEMORY_MIB.get(gpu_type.lower(), 16384)}\n"
         f"DRIVER='{plan.facts.get('nvidia_driver', '000.00')}'\n"
         f"CUDA='{plan.facts.get('cuda_version', '0.0')}'\n"
+        + (f'case "${{SLURMD_NODENAME:-}}" in\n{cases}esac\n' if cases else "")
     )
 
 
