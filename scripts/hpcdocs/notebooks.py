@@ -1,6 +1,6 @@
 """Run the notebook tutorials and compare fresh outputs with the stored ones.
 
-scripts/regen-notebooks is the command; the tests import the pieces. Two tools
+regen-notebooks is the command; the tests import the pieces. Two tools
 share one set of sanitizers (tests/notebooks/sanitize.cfg) and one set of cell
 markers (`# NBVAL_IGNORE_OUTPUT`, `# NBVAL_SKIP`):
 
@@ -28,7 +28,7 @@ from nbval.plugin import find_comment_markers, find_metadata_tags, get_sanitize_
 from pytest_notebook.diffing import diff_notebooks, diff_to_string, filter_diff
 from pytest_notebook.notebook import regex_replace_nb
 
-from hpcdocs import ROOT
+from hpcdocs import ROOT, command
 from hpcdocs.testcluster.scratch import env_after_eval
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -215,10 +215,10 @@ def regenerate(path: Path, check_only: bool = False, color: bool = False):
 
 USAGE = """Run the notebooks on the test cluster; store fresh outputs where they changed.
 
-usage: scripts/regen-notebooks [--help] [--check] [NOTEBOOK ...]
+usage: regen-notebooks [--help] [--check] [NOTEBOOK ...]
 
 With no argument, every notebooks/{zh,en}/*.ipynb. Starts the Slurm test cluster
-if it is not up (scripts/testcluster up) and runs each notebook top to bottom
+if it is not up (testcluster up) and runs each notebook top to bottom
 with the project's Python (.venv) as the kernel, in the cluster's environment.
 The fresh run is compared with the stored notebook through pytest-notebook's
 diff, after the sanitizers of tests/notebooks/sanitize.cfg (job ids, node names,
@@ -236,10 +236,10 @@ the command exits 1. Afterwards `pytest tests/notebooks` runs nbval on them.
 def notebook_env() -> dict:
     """The test cluster's environment, with this Python first on PATH and one thread."""
     up = subprocess.run(
-        [str(ROOT / "scripts" / "testcluster"), "up"], capture_output=True, text=True, timeout=600
+        [command("testcluster"), "up"], capture_output=True, text=True, timeout=600
     )
     if up.returncode:
-        sys.exit(f"scripts/testcluster up failed:\n{up.stderr}{up.stdout}")
+        sys.exit(f"testcluster up failed:\n{up.stderr}{up.stdout}")
     return kernel_env(env_after_eval(dict(os.environ)))
 
 
@@ -252,7 +252,8 @@ def kernel_env(cluster_env: dict) -> dict:
     return env
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in ("-h", "--help"):
         print(USAGE.strip())
         return 0

@@ -87,7 +87,7 @@ def run(cmd: list[str], check: bool = True, input_text: str | None = None) -> st
     except FileNotFoundError:
         raise LsfError(
             f"{cmd[0]}: not found; is the test cluster's environment loaded "
-            '(eval "$(scripts/testcluster env)")?'
+            '(eval "$(.venv/bin/testcluster env)")?'
         ) from None
     if check and done.returncode != 0:
         message = done.stderr.strip().replace(f"{cmd[0]}: error: ", "")
