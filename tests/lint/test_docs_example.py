@@ -4,11 +4,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from hpcdocs import ROOT
+from hpcdocs import ROOT, command
 
 SNIPPET = ROOT / "snippets" / "about-testing" / "04-lint-jobscript.console"
 JOBS = Path(__file__).parent / "fixtures" / "docs-jobs"
-CLI = ROOT / "scripts" / "lint-jobscript"
+CLI = command("lint-jobscript")
 
 
 def transcript() -> list[tuple[str, list[str]]]:
@@ -26,9 +26,9 @@ def test_page_transcript_matches_the_tool(tmp_path):
     shutil.copytree(JOBS, tmp_path / "jobs")
     steps = transcript()
     assert len(steps) == 2
-    for command, shown in steps:
-        words = command.split()
-        assert words[0] == "scripts/lint-jobscript"
+    for line, shown in steps:
+        words = line.split()
+        assert words[0] == ".venv/bin/lint-jobscript"
         out = subprocess.run(
             [str(CLI), *words[1:]],
             cwd=tmp_path,
@@ -38,4 +38,4 @@ def test_page_transcript_matches_the_tool(tmp_path):
             check=False,
         )
         stderr = [ln for ln in out.stderr.splitlines() if "sbatch options from" not in ln]
-        assert out.stdout.splitlines() + stderr == shown, command
+        assert out.stdout.splitlines() + stderr == shown, line
