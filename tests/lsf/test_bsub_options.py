@@ -1,5 +1,6 @@
-"""One bsub option table (hpcdocs/lsf/bsub_options.json) for the job-script
-checker and the LSF layer alike; neither may keep a list of its own."""
+"""One bsub option table (hpcdocs/lsf/bsub_options.json) and one LSF value grammar
+(hpcdocs.lint.lsf_values) for the job-script checker and the LSF layer alike;
+neither may keep a list of its own."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from hpcdocs import ROOT
-from hpcdocs.lint import lint
+from hpcdocs.lint import lint, lsf_values
 from hpcdocs.lint import lsf as lint_lsf
-from hpcdocs.lsf import LsfError, bsub_args
+from hpcdocs.lsf import LsfError, bsub_args, resources
 
 PACKAGE = ROOT / "scripts" / "hpcdocs"
 USERS = sorted([*(PACKAGE / "lint").glob("*.py"), *(PACKAGE / "lsf").glob("*.py")])
@@ -95,3 +96,49 @@ def test_a_flag_the_layer_does_not_map_is_refused_by_name_not_taken_as_the_comma
         bsub_args.parse_command_line(["-XF", "hostname"])
     with pytest.raises(LsfError, match="-rnc: option not supported"):
         bsub_args.parse_command_line(["-rnc", "notify.sh", "hostname"])
+
+
+# One LSF value grammar (hpcdocs.lint.lsf_values): what the checker calls wrong,
+# the layer refuses with the same words, before any "not supported" of its own.
+LAYER = {
+    "W": resources.time_limit,
+    "n": resources.slots,
+    "M": lambda v: resources.memory_limit(v, "MB"),
+    "gpu": lambda v: resources.gpu(v, "a100"),
+    "R": lambda v: resources.resource_requirements([v]),
+}
+BAD_IN_LSF = [
+    ("W", "1:75"),
+    ("W", "12:00:00"),
+    ("W", "abc"),
+    ("n", "0"),
+    ("n", "4,2"),
+    ("M", "4XB"),
+    ("gpu", "num=0"),
+    ("gpu", "num=1:mode=exclusive"),
+    ("gpu", "num=1:num=2"),
+    ("gpu", "count=1"),
+    ("R", "span[hosts=1"),
+    ("R", "foo[1]"),
+    ("R", "span[hosts=2:ptile=x]"),
+    ("R", "rusage[mem]"),
+]
+
+
+@pytest.mark.parametrize("opt, value", BAD_IN_LSF)
+def test_layer_refuses_what_the_grammar_rejects_in_its_words(opt, value):
+    bad = lsf_values.problem(opt, value)
+    assert bad, f"-{opt} {value} is valid LSF: pick a value the grammar rejects"
+    with pytest.raises(LsfError) as err:
+        LAYER[opt](value)
+    assert bad in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "opt, value",
+    [("W", "10/hostA"), ("n", "2,4"), ("gpu", "num=1:mps=per_socket"), ("R", "select[mem>1]")],
+)
+def test_valid_lsf_the_layer_cannot_map_is_refused_as_not_supported(opt, value):
+    assert lsf_values.problem(opt, value) is None
+    with pytest.raises(LsfError, match="not supported"):
+        LAYER[opt](value)
