@@ -6,7 +6,6 @@ page's language. The same file lists the variants tests/site/test_glossary.py
 rejects on every page, so the page and the check cannot drift apart.
 """
 
-
 from hpcdocs import glossary
 
 PAGE = glossary.PAGE

@@ -70,6 +70,7 @@ LSB_JOBINDEX (0 outside arrays), LSB_SUBCWD, and for -gpu CUDA_VISIBLE_DEVICES
 (set by Slurm); blaunch starts tasks on the job's hosts (see blaunch -h).
 """
 
+
 def env_command() -> str:
     """The command a job runs to get LSF's variables (see jobenv.py): this
     Python, which has the package installed (no PYTHONPATH)."""
