@@ -77,14 +77,9 @@ def test_conda_standin_is_a_link_and_alone_in_its_bin():
 
 
 def repository_files() -> list[Path]:
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT,
-        capture_output=True,
-        check=True,
-        timeout=60,
-    ).stdout.split(b"\0")
-    return [ROOT / os.fsdecode(name) for name in listed if name]
+    git = ["git", "-C", str(ROOT), "ls-files", "-z", "-co", "--exclude-standard"]
+    listed = subprocess.run(git, capture_output=True, check=True, timeout=60).stdout
+    return [ROOT / os.fsdecode(name) for name in listed.split(b"\0") if name]
 
 
 def test_no_file_sets_pythonpath():
