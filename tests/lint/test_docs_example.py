@@ -5,6 +5,7 @@ import subprocess
 from pathlib import Path
 
 from hpcdocs import ROOT, command
+from hpcdocs.snippets import console
 
 SNIPPET = ROOT / "snippets" / "about-testing" / "04-lint-jobscript.console"
 JOBS = Path(__file__).parent / "fixtures" / "docs-jobs"
@@ -12,14 +13,15 @@ CLI = command("lint-jobscript")
 
 
 def transcript() -> list[tuple[str, list[str]]]:
-    """(command, output lines) for each `$ ` line of the snippet."""
-    out: list[tuple[str, list[str]]] = []
-    for line in SNIPPET.read_text().splitlines():
-        if line.startswith("$ "):
-            out.append((line[2:], []))
-        elif out:
-            out[-1][1].append(line)
-    return out
+    """(command, output lines) for each command of the snippet (hpcdocs.snippets.console)."""
+    text = SNIPPET.read_text()
+    lines = text.splitlines()
+    found = console.commands(text)
+    ends = [number for number, _ in found[1:]] + [len(lines) + 1]
+    return [
+        (cmd, lines[number + cmd.count("\n") : end - 1])
+        for (number, cmd), end in zip(found, ends, strict=True)
+    ]
 
 
 def test_page_transcript_matches_the_tool(tmp_path):
