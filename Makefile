@@ -55,12 +55,17 @@ help:
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.docs-installed: requirements/docs.txt | $(BIN)/python
+# The project itself (scripts/hpcdocs, its commands in pyproject.toml's
+# [project.scripts]) is installed editable after the requirements, so every
+# command is in $(BIN) and the code is used from the working tree.
+$(VENV)/.docs-installed: requirements/docs.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -r requirements/docs.txt
+	$(BIN)/pip install -q --no-deps -e .
 	@touch $@
 
-$(VENV)/.test-installed: requirements/docs.txt requirements/test.txt | $(BIN)/python
+$(VENV)/.test-installed: requirements/docs.txt requirements/test.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -r requirements/test.txt
+	$(BIN)/pip install -q --no-deps -e .
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -104,31 +109,31 @@ lint: setup-test
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 report: setup-test
-	scripts/snippets report
+	$(BIN)/snippets report
 
 links: setup-docs
-	scripts/check-links $(if $(ONLINE),--online)
+	$(BIN)/check-links $(if $(ONLINE),--online)
 
 outdated: setup-docs
-	$(BIN)/python scripts/i18n-outdated
+	$(BIN)/i18n-outdated
 
 notebooks: setup-test
-	scripts/regen-notebooks
+	$(BIN)/regen-notebooks
 
 bench-site: setup-test
-	scripts/bench-site
+	$(BIN)/bench-site
 
 bench-cluster: setup-test
-	scripts/bench-cluster
+	$(BIN)/bench-cluster
 
 bench-import: setup-test
 	scripts/bench-import
 
 cluster-up: setup-test
-	scripts/testcluster up
+	$(BIN)/testcluster up
 
 cluster-down:
-	scripts/testcluster down
+	$(BIN)/testcluster down
 
 # --- the test cluster in a container (Containerfile; scripts/container --help) ---
 
@@ -142,5 +147,5 @@ check-container: setup-test
 	HPCDOCS_TEST_CONTAINER=1 $(BIN)/python -m pytest -rs tests/container
 
 clean:
-	-scripts/testcluster down
+	-$(BIN)/testcluster down
 	rm -rf site build .cache

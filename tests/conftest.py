@@ -1,9 +1,9 @@
 """Shared fixtures: the Slurm cluster every test area runs its commands on.
 
-`cluster` (session scope) brings the test cluster up once (`scripts/testcluster
+`cluster` (session scope) brings the test cluster up once (`testcluster
 up`) and gives:
 
-- ``cluster.env``: the environment after ``eval "$(scripts/testcluster env)"``
+- ``cluster.env``: the environment after ``eval "$(testcluster env)"``
   (SLURM_CONF, PATH, MODULEPATH, the exported `module` function, WORK, SCRATCH);
 - ``cluster.run(cmd, timeout=60)``: run a bash command line in that environment,
   return the CompletedProcess (text, stdout and stderr captured);
@@ -28,11 +28,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hpcdocs import ROOT, existing
+from hpcdocs import command, existing
 from hpcdocs.testcluster.client import Cluster
 from hpcdocs.testcluster.scratch import env_after_eval
 
-TESTCLUSTER = ROOT / "scripts" / "testcluster"
+TESTCLUSTER = command("testcluster")
 
 
 def pytest_addoption(parser):
@@ -70,7 +70,7 @@ def cluster(request) -> Cluster:
     was_up = subprocess.run([str(TESTCLUSTER), "status"], capture_output=True).returncode == 0
     r = subprocess.run([str(TESTCLUSTER), "up"], capture_output=True, text=True, timeout=600)
     if r.returncode:
-        pytest.fail(f"scripts/testcluster up failed:\n{r.stderr}{r.stdout}", pytrace=False)
+        pytest.fail(f"testcluster up failed:\n{r.stderr}{r.stdout}", pytrace=False)
     if not was_up:
         # Started for this session: stopped at its end, so `make test` leaves no daemon.
         # A cluster that was already up (a maintainer's `make cluster-up`) stays up.

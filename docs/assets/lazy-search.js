@@ -13,7 +13,7 @@
  *   the index once it has arrived.
  *
  * Checked in a browser by tests/site/test_browser.py (nothing of search loads
- * before use; results after it) and weighed by scripts/bench-site.
+ * before use; results after it) and weighed by bench-site.
  */
 (function () {
   "use strict";

@@ -15,13 +15,8 @@ generated from the schema.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from mkdocs.exceptions import PluginError
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hpcdocs import facts, factsdoc, tabs
+from mkdocs.exceptions import PluginError
 
 
 def on_config(config, **kwargs):

@@ -6,10 +6,6 @@ page's language. The same file lists the variants tests/site/test_glossary.py
 rejects on every page, so the page and the check cannot drift apart.
 """
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hpcdocs import glossary
 
 PAGE = glossary.PAGE

@@ -11,10 +11,8 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hpcdocs import jobgen
 
 PAGE = "generator.md"

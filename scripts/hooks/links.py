@@ -4,17 +4,14 @@ MkDocs' `validation:` (mkdocs.yml) checks Markdown links while pages render;
 this reads the whole built site after the last language is built, so links
 in notebooks, raw HTML, the theme and other hooks are checked too. Each broken
 one is a warning: `mkdocs build --strict` (make build, the tests) fails on it.
-External links are only listed, by `scripts/check-links` (no network here).
+External links are only listed, by `check-links` (no network here).
 """
 
 import logging
-import sys
 from pathlib import Path
 
-from mkdocs.plugins import event_priority
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hpcdocs import links
+from mkdocs.plugins import event_priority
 
 log = logging.getLogger("mkdocs.hooks.links")
 

@@ -10,11 +10,8 @@ leaves them in page.meta). Checked by tests/site/test_report_problem.py.
 from __future__ import annotations
 
 import html
-import sys
-from pathlib import Path
 from urllib.parse import quote, urlencode
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hpcdocs import facts
 
 CLASS = "hpc-report-problem"

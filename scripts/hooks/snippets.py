@@ -14,16 +14,13 @@
 from __future__ import annotations
 
 import hashlib
-import sys
 from pathlib import Path
 
+from hpcdocs import ROOT, facts
+from hpcdocs.snippets.header import HEADER_LINES as TEST_HEADER
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 from mkdocs.structure.files import File
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from hpcdocs import ROOT, facts
-from hpcdocs.snippets.header import HEADER_LINES as TEST_HEADER
 
 # pymdownx.snippets runs at priority 32; fenced code is parsed at 25.
 PRIORITY = 31

@@ -8,10 +8,6 @@ hand. Without the file (a build before any test run) the note says so.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from hpcdocs import tested
 
 TEXT = {

@@ -3,7 +3,7 @@
 A page says so in its front matter: ``translation: missing`` (the twin is not
 translated yet: the page holds only a pointer to the other language) or
 ``translation: outdated`` (the twin changed after this page). Checked by
-tests/site/test_i18n.py; listed by scripts/i18n-outdated.
+tests/site/test_i18n.py; listed by i18n-outdated.
 """
 
 import re

@@ -1,5 +1,16 @@
-"""Shared code of the site's maintainer scripts, tests and MkDocs hooks."""
+"""Shared code of the site's maintainer commands, tests and MkDocs hooks.
 
+Installed into the project's virtual environment by the Makefile (editable:
+pip install --no-deps -e .); its commands are pyproject.toml's [project.scripts].
+"""
+
+import sysconfig
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def command(name: str) -> str:
+    """The path of one of the project's commands ([project.scripts] in
+    pyproject.toml), installed beside the running Python (.venv/bin)."""
+    return str(Path(sysconfig.get_path("scripts")) / name)

@@ -13,7 +13,8 @@
 - ``gpu_partition()`` / ``gpu_probe(run)``: where the GPU examples run there, and
   whether a job on that partition sees a real NVIDIA GPU.
 
-``python -m hpcdocs.existing`` prints the account and partitions a run will use.
+``existing-cluster`` (``.venv/bin/existing-cluster``) prints the account and partitions a run
+will use.
 """
 
 from __future__ import annotations
@@ -101,7 +102,14 @@ def gpu_probe(run, timeout: float = 600, known: dict | None = None) -> tuple[boo
     return True, f"partition {part}: " + "; ".join(listed)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    argparse.ArgumentParser(
+        prog="existing-cluster",
+        description="The account and partitions `pytest --cluster=existing` uses on the centre's "
+        "own cluster, from cluster.yml's ci: keys (docs/en/on-cluster.md).",
+    ).parse_args(argv)
     known = facts.load()
     print(f"account:         {facts.get('ci.account', known)} (ci.account)")
     print(f"partition:       {facts.get('ci.partition', known)} (ci.partition; job scripts "

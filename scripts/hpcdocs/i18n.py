@@ -116,3 +116,29 @@ def outdated() -> list[tuple[str, str, int]]:
                 )
             )
     return lagging
+
+
+def main(argv: list[str] | None = None) -> int:
+    """i18n-outdated: list pages whose other-language twin changed after them."""
+    import argparse
+
+    argparse.ArgumentParser(
+        prog="i18n-outdated",
+        description="List pages whose other-language twin changed after them (by git date): "
+        "one line per page older than its twin, and whether the page already says so "
+        "(front matter `translation: outdated`). Exit status 1 when a lagging page does not "
+        "say so; tests/site/test_i18n.py checks the same.",
+    ).parse_args(argv)
+    unmarked = 0
+    lagging = outdated()
+    for older, newer, behind in lagging:
+        marked = translation_state(ROOT / older) == "outdated"
+        unmarked += not marked
+        age = "has uncommitted changes" if behind > 2**61 else f"is {behind / 86400:.1f} days newer"
+        note = (
+            "marked outdated" if marked else "NOT marked: update it or set `translation: outdated`"
+        )
+        print(f"{older}: older than {newer}, which {age} ({note})")
+    if not lagging:
+        print("every page is as new as its twin")
+    return 1 if unmarked else 0

@@ -5,7 +5,7 @@ they are rendered. This reads the built HTML instead, so it also sees what
 MkDocs does not: links in notebooks (mkdocs-jupyter renders them itself), in
 raw HTML, in the theme and in what the hooks add. ``problems`` is what the
 hook scripts/hooks/links.py reports as build warnings (a broken one fails
-the strict build); ``external`` is what ``scripts/check-links`` lists, and
+the strict build); ``external`` is what ``check-links`` lists, and
 checks with ``--online``.
 """
 
@@ -179,7 +179,7 @@ def _one_report_link(found: dict[str, list[str]]) -> dict[str, list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="scripts/check-links",
+        prog="check-links",
         description="List every external link of the built site and the pages that have it. "
         "Internal links need no command: the strict build checks them (scripts/hooks/links.py).",
     )

@@ -1,6 +1,6 @@
 """Run the notebook tutorials and compare fresh outputs with the stored ones.
 
-scripts/regen-notebooks is the command; the tests import the pieces. Two tools
+regen-notebooks is the command; the tests import the pieces. Two tools
 share one set of sanitizers (tests/notebooks/sanitize.cfg) and one set of cell
 markers (`# NBVAL_IGNORE_OUTPUT`, `# NBVAL_SKIP`):
 
@@ -13,6 +13,7 @@ markers (`# NBVAL_IGNORE_OUTPUT`, `# NBVAL_SKIP`):
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import subprocess
@@ -28,7 +29,7 @@ from nbval.plugin import find_comment_markers, find_metadata_tags, get_sanitize_
 from pytest_notebook.diffing import diff_notebooks, diff_to_string, filter_diff
 from pytest_notebook.notebook import regex_replace_nb
 
-from hpcdocs import ROOT
+from hpcdocs import ROOT, command
 from hpcdocs.testcluster.scratch import env_after_eval
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -213,20 +214,16 @@ def regenerate(path: Path, check_only: bool = False, color: bool = False):
     return result, seconds, written
 
 
-USAGE = """Run the notebooks on the test cluster; store fresh outputs where they changed.
-
-usage: scripts/regen-notebooks [--help] [--check] [NOTEBOOK ...]
-
+SUMMARY = "Run the notebooks on the test cluster; store fresh outputs where they changed."
+DETAILS = """\
 With no argument, every notebooks/{zh,en}/*.ipynb. Starts the Slurm test cluster
-if it is not up (scripts/testcluster up) and runs each notebook top to bottom
+if it is not up (testcluster up) and runs each notebook top to bottom
 with the project's Python (.venv) as the kernel, in the cluster's environment.
 The fresh run is compared with the stored notebook through pytest-notebook's
 diff, after the sanitizers of tests/notebooks/sanitize.cfg (job ids, node names,
 times, losses) and leaving out the cells marked # NBVAL_IGNORE_OUTPUT. Pictures
 count. Where something is left, the diff is printed and the notebook rewritten;
 where nothing is, the file stays as it was.
-
-  --check   rewrite nothing; exit 1 if any notebook differs from a fresh run
 
 Prints how long each notebook took. A notebook that raises is not written and
 the command exits 1. Afterwards `pytest tests/notebooks` runs nbval on them.
@@ -235,11 +232,9 @@ the command exits 1. Afterwards `pytest tests/notebooks` runs nbval on them.
 
 def notebook_env() -> dict:
     """The test cluster's environment, with this Python first on PATH and one thread."""
-    up = subprocess.run(
-        [str(ROOT / "scripts" / "testcluster"), "up"], capture_output=True, text=True, timeout=600
-    )
+    up = subprocess.run([command("testcluster"), "up"], capture_output=True, text=True, timeout=600)
     if up.returncode:
-        sys.exit(f"scripts/testcluster up failed:\n{up.stderr}{up.stdout}")
+        sys.exit(f"testcluster up failed:\n{up.stderr}{up.stdout}")
     return kernel_env(env_after_eval(dict(os.environ)))
 
 
@@ -252,17 +247,25 @@ def kernel_env(cluster_env: dict) -> dict:
     return env
 
 
-def main(argv: list[str]) -> int:
-    if argv and argv[0] in ("-h", "--help"):
-        print(USAGE.strip())
-        return 0
-    check_only = "--check" in argv
-    args = [a for a in argv if a != "--check"]
-    for a in args:
-        if a.startswith("-"):
-            print(f"regen-notebooks: unknown option {a} (see --help)", file=sys.stderr)
-            return 2
-    paths = [Path(a).resolve() for a in args] or sorted(NOTEBOOKS.glob("*/*.ipynb"))
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="regen-notebooks",
+        description=SUMMARY,
+        epilog=DETAILS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="rewrite nothing; exit 1 if any notebook differs from a fresh run",
+    )
+    parser.add_argument("notebooks", nargs="*", metavar="NOTEBOOK")
+    known, unknown = parser.parse_known_args(argv)
+    if unknown:
+        print(f"regen-notebooks: unknown option {unknown[0]} (see --help)", file=sys.stderr)
+        return 2
+    check_only = known.check
+    paths = [Path(a).resolve() for a in known.notebooks] or sorted(NOTEBOOKS.glob("*/*.ipynb"))
     for p in paths:
         if p.suffix != ".ipynb" or not p.is_file():
             print(f"{p}: not a notebook file", file=sys.stderr)

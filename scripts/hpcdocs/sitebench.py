@@ -1,4 +1,4 @@
-"""Page weight of the built site, as a reader's browser loads it (scripts/bench-site).
+"""Page weight of the built site, as a reader's browser loads it (bench-site).
 
 Each page is opened in Debian's chromium (Playwright, never a downloaded
 browser) with an empty cache, served from 127.0.0.1, and every request it
@@ -132,7 +132,7 @@ def save(rows: list[dict]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="scripts/bench-site", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="bench-site", description=__doc__.split("\n")[0])
     parser.add_argument(
         "--site", type=Path, help="a built site (default: build into build/bench-site)"
     )

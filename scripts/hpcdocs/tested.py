@@ -1,7 +1,7 @@
 """build/tested.json: what the snippet tests ran, on what, with what outcome.
 
 Written by the snippet tests (tests/snippets), read by the MkDocs hook
-scripts/hooks/tested_on.py and by `scripts/snippets report`.
+scripts/hooks/tested_on.py and by `snippets report`.
 
 Format::
 

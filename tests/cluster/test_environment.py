@@ -1,4 +1,4 @@
-"""What `eval "$(scripts/testcluster env)"` gives, and the cluster built from cluster.yml."""
+"""What `eval "$(testcluster env)"` gives, and the cluster built from cluster.yml."""
 
 from __future__ import annotations
 

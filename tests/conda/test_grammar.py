@@ -4,7 +4,7 @@ import shlex
 import subprocess
 
 import pytest
-from hpcdocs import ROOT
+from hpcdocs import command
 from hpcdocs.condagrammar import check_text, parse
 
 VALID = [
@@ -241,7 +241,7 @@ def test_placeholders_are_rendered():
     assert check_text(text, "s.sh", "script").findings == []
 
 
-CHECK = str(ROOT / "scripts" / "check-conda")
+CHECK = command("check-conda")
 
 
 def test_check_conda_command_line(tmp_path):

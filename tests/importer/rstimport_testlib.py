@@ -1,4 +1,4 @@
-"""Shared pieces for the reStructuredText importer's tests (scripts/import-rst)."""
+"""Shared pieces for the reStructuredText importer's tests (import-rst)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hpcdocs import ROOT
+from hpcdocs import command
 from hpcdocs.rstimport import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SCRIPT = ROOT / "scripts" / "import-rst"
+SCRIPT = command("import-rst")
 MKDOCS = Path(sys.executable).parent / "mkdocs"
 
 # The site's conventions, as the brief describes them, in a minimal project.

@@ -2,6 +2,7 @@
 (hpcdocs.lint.deffile): each rule passes a good script and reports a bad one."""
 
 import pytest
+from hpcdocs import command
 from hpcdocs.lint import deffile, lint
 
 GPU_JOB = """#!/bin/bash
@@ -230,13 +231,11 @@ def test_shell_sections_keep_their_line_numbers():
 def test_lint_jobscript_reads_a_def_file_as_a_definition_file(tmp_path):
     import subprocess
 
-    from hpcdocs import ROOT
-
     bad = tmp_path / "torch.def"
     bad.write_text(GOOD_DEF.replace("%runscript", "%runscrpt"), encoding="utf-8")
     good = tmp_path / "ok.def"
     good.write_text(GOOD_DEF, encoding="utf-8")
-    done = subprocess.run([str(ROOT / "scripts" / "lint-jobscript"), str(good), str(bad)],
+    done = subprocess.run([command("lint-jobscript"), str(good), str(bad)],
                           capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"{bad}:11: error: %runscrpt is not a section" in done.stdout

@@ -1,12 +1,12 @@
-"""scripts/lint-jobscript as readers and the snippet tests run it."""
+"""lint-jobscript as readers and the snippet tests run it."""
 
 import json
 import subprocess
 from pathlib import Path
 
-from hpcdocs import ROOT
+from hpcdocs import command
 
-CLI = ROOT / "scripts" / "lint-jobscript"
+CLI = command("lint-jobscript")
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

@@ -3,7 +3,7 @@
 import subprocess
 
 import pytest
-from hpcdocs import ROOT, facts
+from hpcdocs import ROOT, command, facts
 from hpcdocs.lint import lint
 
 HOOK = 'eval "$(conda shell.bash hook)"'
@@ -88,7 +88,7 @@ def test_command_line_prints_file_line_and_fails(tmp_path):
     job = tmp_path / "job.sh"
     job.write_text(SLURM + "conda activate sci\n")
     out = subprocess.run(
-        [str(ROOT / "scripts" / "lint-jobscript"), "--no-facts", str(job)],
+        [command("lint-jobscript"), "--no-facts", str(job)],
         capture_output=True,
         text=True,
         timeout=60,

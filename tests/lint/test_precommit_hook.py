@@ -1,5 +1,6 @@
 """The pre-commit hook other repositories use (.pre-commit-hooks.yaml)."""
 
+import fnmatch
 import importlib
 import re
 import subprocess
@@ -41,7 +42,8 @@ def test_hook_entry_is_an_installed_console_script():
     target = project["project"]["scripts"][hook()["entry"]]
     module, _, func = target.partition(":")
     assert callable(getattr(importlib.import_module(module), func))
-    assert "hpcdocs.lint" in project["tool"]["setuptools"]["packages"]["find"]["include"]
+    include = project["tool"]["setuptools"]["packages"]["find"]["include"]
+    assert any(fnmatch.fnmatchcase("hpcdocs.lint", pattern) for pattern in include), include
     assert "sbatch_options.json" in project["tool"]["setuptools"]["package-data"]["hpcdocs.lint"]
 
 
@@ -51,3 +53,15 @@ def test_hook_files_pattern_picks_job_scripts():
         assert files.search(name), name
     for name in ("README.md", "train.py", "cluster.yml", "job.sh.txt"):
         assert not files.search(name), name
+
+
+def test_hook_dependencies_are_the_requirements_pins():
+    """pip install . (pre-commit) gets the same versions as make's requirements/*.txt."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    pins = {
+        line.strip()
+        for path in (ROOT / "requirements").glob("*.txt")
+        for line in path.read_text().splitlines()
+        if "==" in line and not line.lstrip().startswith("#")
+    }
+    assert set(project["project"]["dependencies"]) <= pins, pins

@@ -48,7 +48,7 @@ def test_derived_from_installed_sbatch(derived):
 
 
 def test_bundled_copy_matches_installed_sbatch(derived):
-    """Regenerate with: .venv/bin/python -m hpcdocs.lint.sbatch_options --write (in scripts/)."""
+    """Regenerate with: .venv/bin/sbatch-options --write."""
     bundled = json.loads(so.BUNDLED.read_text())
     assert (bundled["long"], bundled["short"]) == (derived.long, derived.short)
 

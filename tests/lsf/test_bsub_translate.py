@@ -178,7 +178,7 @@ def test_gpu_options():
         ("num=1:mps=per_socket", "mps=per_socket"),
         ("num=1:gmem=10G", "gmem"),
         ("num=1:gvendor=amd", "gvendor=amd"),
-        ("num", "keyword=value"),
+        ("num", "not key=value"),
     ],
 )
 def test_bad_gpu_strings_are_refused(value, part):

@@ -1,4 +1,4 @@
-"""scripts/regen-notebooks: pytest-notebook's diff decides what is rewritten.
+"""regen-notebooks: pytest-notebook's diff decides what is rewritten.
 
 The comparison tests build notebooks in memory (no kernel, no cluster); the last
 test runs the command on copies of a tutorial on the test cluster.
@@ -12,7 +12,7 @@ import subprocess
 
 import nbformat
 import pytest
-from hpcdocs import ROOT
+from hpcdocs import ROOT, command
 from hpcdocs.notebooks import (
     SANITIZE_CFG,
     SanitizerError,
@@ -22,7 +22,7 @@ from hpcdocs.notebooks import (
 )
 from nbval.plugin import get_sanitize_patterns
 
-REGEN = ROOT / "scripts" / "regen-notebooks"
+REGEN = command("regen-notebooks")
 PNG_A = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"A" * 40).decode()
 PNG_B = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"B" * 40).decode()
 
@@ -141,7 +141,7 @@ def test_cells_left_unchecked_are_the_ones_nbval_leaves():
 
 def test_regen_script_explains_itself():
     r = subprocess.run([str(REGEN), "--help"], capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0 and "usage: scripts/regen-notebooks" in r.stdout, r.stderr
+    assert r.returncode == 0 and "usage: regen-notebooks" in r.stdout, r.stderr
     assert "--check" in r.stdout
     r = subprocess.run([str(REGEN), "README.md"], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "README.md: not a notebook file" in r.stderr, r.stderr
@@ -153,7 +153,7 @@ def test_regen_script_explains_itself():
 def test_regen_rewrites_a_stale_notebook_and_leaves_a_current_one(tmp_path, cluster):
     """On the test cluster: --check reports, plain regen rewrites only what changed."""
     if not cluster.is_test_cluster:
-        pytest.skip("scripts/regen-notebooks runs the notebooks on the test cluster only")
+        pytest.skip("regen-notebooks runs the notebooks on the test cluster only")
     source = ROOT / "notebooks" / "en" / "03-submit-jobs.ipynb"
     current = tmp_path / "current.ipynb"
     stale = tmp_path / "stale.ipynb"

@@ -4,7 +4,7 @@ Each notebook runs under nbval (`pytest --nbval`) in a subprocess whose environm
 is the cluster's (sbatch, srun, squeue, sacct on PATH), with the sanitizers of
 sanitize.cfg for what legitimately varies. A failure shows nbval's report: the
 cell, the stored output and the new one. Refresh stored outputs with
-scripts/regen-notebooks after a deliberate change.
+regen-notebooks after a deliberate change.
 """
 
 import os
@@ -63,7 +63,7 @@ def test_notebook_runs_and_matches_its_stored_outputs(path, cluster):
     print(f"{path.relative_to(ROOT)}: {seconds:.1f} s")
     assert r.returncode == 0, (
         f"{path.relative_to(ROOT)}: nbval failed after {seconds:.0f} s "
-        f"(rerun scripts/regen-notebooks if the change is deliberate):\n"
+        f"(rerun regen-notebooks if the change is deliberate):\n"
         f"{r.stdout[-12000:]}{r.stderr[-3000:]}"
     )
 

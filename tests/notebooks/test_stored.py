@@ -128,12 +128,11 @@ def test_text_outputs_are_short(path):
 
 @pytest.mark.parametrize("path", FILES, ids=_rel)
 def test_outputs_are_from_one_clean_run(path):
-    """Executed top to bottom in one kernel (scripts/regen-notebooks), no errors or warnings."""
+    """Executed top to bottom in one kernel (regen-notebooks), no errors or warnings."""
     nb = _load(path)
     counts = [c["execution_count"] for c in _code_cells(nb)]
     assert counts == list(range(1, len(counts) + 1)), (
-        f"{_rel(path)}: execution counts {counts}: not one top-to-bottom run; "
-        "run scripts/regen-notebooks"
+        f"{_rel(path)}: execution counts {counts}: not one top-to-bottom run; run regen-notebooks"
     )
     for number, out in _outputs(nb):
         assert out["output_type"] != "error", (

@@ -10,7 +10,7 @@ from html import unescape
 
 import pytest
 import yaml
-from hpcdocs import ROOT, facts, tested
+from hpcdocs import ROOT, command, facts, tested
 from hpcdocs.snippets import Catalog
 
 FILES = sorted(
@@ -305,7 +305,7 @@ def test_a_bad_facts_file_starts_no_test_cluster(tmp_path):
     path.write_text(facts_text(lambda d: d["partitions"]["gpu"].update(max_time="2 days")))
     state = tmp_path / "state"
     proc = subprocess.run(
-        [str(ROOT / "scripts" / "testcluster"), "up"],
+        [command("testcluster"), "up"],
         env=dict(os.environ, HPCDOCS_FACTS=str(path), TESTCLUSTER_DIR=str(state)),
         capture_output=True,
         text=True,

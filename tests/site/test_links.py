@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import yaml
-from hpcdocs import ROOT, links
+from hpcdocs import ROOT, command, links
 
 PAGE = """# {title}
 
@@ -115,7 +115,7 @@ def test_external_links_are_listed_per_page(built_site):
 
 def test_check_links_lists_them_offline(built_site):
     proc = subprocess.run(
-        [str(ROOT / "scripts" / "check-links"), "--site", str(built_site["dir"])],
+        [command("check-links"), "--site", str(built_site["dir"])],
         capture_output=True,
         text=True,
         timeout=60,

@@ -4,7 +4,7 @@ Every test of test_snippets.py tags its item with the snippet, the part
 (static or run) and the tier (item.user_properties); pytest_runtest_logreport
 collects the outcomes and pytest_sessionfinish merges them into
 build/tested.json (hpcdocs.tested), which the MkDocs hook and
-`scripts/snippets report` read. A run that collected but ran no snippet test
+`snippets report` read. A run that collected but ran no snippet test
 (--collect-only, or -k matching none) leaves the file alone.
 """
 

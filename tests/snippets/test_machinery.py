@@ -689,3 +689,30 @@ def test_cleanup_runs_after_the_snippet_pass_or_fail(tmp_path):
     assert header.parse("# test: run=console cleanup='x'\n", "x").cleanup == "x"
     with pytest.raises(header.HeaderError, match="cleanup= has no effect with run=sbatch"):
         header.parse("# test: run=sbatch cleanup=true\n", "x")
+
+
+def test_one_transcript_parser_for_runner_lint_and_conda_grammar():
+    """snippets.console.command_lines is what the lint and conda's grammar check read
+    (the copy button's rule: `$ ` lines, then lines continued by a trailing backslash)."""
+    from hpcdocs.condagrammar import checker
+    from hpcdocs.lint.model import Script
+    from hpcdocs.snippets import console
+
+    text = "$ conda create -n a \\\n    python=3.11\nsample output \\\n$\n$ echo done\n"
+    numbered = list(enumerate(text.splitlines(), 1))
+    assert console.command_lines(numbered) == [
+        (1, "conda create -n a \\"),
+        (2, "    python=3.11"),
+        (5, "echo done"),
+    ]
+    assert checker._console_lines(numbered) == console.command_lines(numbered)
+    script = Script(name="t.console", text=text, kind="console")
+    assert script.command_lines() == [
+        (1, "  conda create -n a \\"),
+        (2, "    python=3.11"),
+        (5, "  echo done"),
+    ]
+    assert console.commands(text) == [
+        (1, "conda create -n a \\\n    python=3.11"),
+        (5, "echo done"),
+    ]

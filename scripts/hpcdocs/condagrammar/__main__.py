@@ -1,4 +1,4 @@
-"""scripts/check-conda: check conda commands in files, or one command line."""
+"""check-conda: check conda commands in files, or one command line."""
 
 from __future__ import annotations
 

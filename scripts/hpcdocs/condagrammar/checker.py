@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hpcdocs.snippets import console
+
 from . import matchspec
 from .parser import Parsed, parse
 from .shellwords import command_words, logical_lines, split_commands
@@ -251,16 +253,9 @@ def _check_line(number: int, text: str, state: State) -> None:
 
 
 def _console_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """The commands of a console transcript: `$ ` lines and their continuations."""
-    out, continuing = [], False
-    for number, text in lines:
-        if text.startswith("$ ") or text == "$":
-            out.append((number, text[2:]))
-            continuing = text.endswith("\\")
-        elif continuing:
-            out.append((number, text))
-            continuing = text.endswith("\\")
-    return out
+    """The commands of a console transcript (hpcdocs.snippets.console, the one
+    transcript parser): `$ ` lines and their continuations."""
+    return console.command_lines(lines)
 
 
 def _markdown_blocks(lines: list[tuple[int, str]]) -> list[tuple[str, list[tuple[int, str]]]]:

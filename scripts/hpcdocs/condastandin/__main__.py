@@ -1,4 +1,4 @@
-"""python -m hpcdocs.condastandin ARGS: what scripts/conda/bin/conda runs."""
+"""python -m hpcdocs.condastandin ARGS: the same as conda-standin (scripts/conda/bin/conda links to it)."""
 
 import sys
 

@@ -147,7 +147,8 @@ SCALAR_KEYS = {
 }
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     # Once per command a reader types: `conda install` in a shell with the conda
     # function runs the stand-in twice (install, then `shell.posix reactivate`).
     if not (argv[:1] and argv[0].startswith("shell.") and argv[1:2] == ["reactivate"]):
@@ -427,10 +428,6 @@ def do_run(parsed) -> int:
     env["PATH"] = f"{prefix / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     env["CONDA_PREFIX"] = str(prefix)
     env["CONDA_DEFAULT_ENV"] = prefix.name if prefix != ROOT else "base"
-    original = env.pop("CONDA_STANDIN_PYTHONPATH", "")
-    env.pop("PYTHONPATH", None)
-    if original:
-        env["PYTHONPATH"] = original
     try:
         return subprocess.run(command, env=env, cwd=parsed.get("--cwd")).returncode
     except FileNotFoundError:

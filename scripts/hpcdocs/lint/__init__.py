@@ -1,4 +1,4 @@
-"""The job-script checker behind scripts/lint-jobscript.
+"""The job-script checker behind lint-jobscript.
 
 ``lint(path_or_text, facts=...)`` returns a list of Finding (file, line,
 severity, message, code). Facts are cluster.yml as a dict (hpcdocs.facts.load());

@@ -1,4 +1,4 @@
-"""python -m hpcdocs.lint: the job-script checker (scripts/lint-jobscript)."""
+"""python -m hpcdocs.lint: the job-script checker (lint-jobscript)."""
 
 import sys
 

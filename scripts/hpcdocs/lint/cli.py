@@ -1,4 +1,4 @@
-"""Command line of scripts/lint-jobscript."""
+"""Command line of lint-jobscript."""
 
 from __future__ import annotations
 

@@ -16,18 +16,11 @@ from hpcdocs.lint.cluster import Cluster, slurm_minutes
 from hpcdocs.lint.model import ERROR, WARNING, Finding, Script
 from hpcdocs.lint.options import command_words, directive_words, near_magic, suggest
 from hpcdocs.lint.scan import code_text, shell_parts
+from hpcdocs.lsf import bsub_args
 
-# bsub's options in IBM Spectrum LSF 10.1 (fix pack 14): flags, and those taking a value.
-_FLAGS = "ar B H I Ip IS ISp ISs Is IX K N Ne r rn ul x XF Zs tty datachk hl ti h V"
-_WITH_VALUE = """
-    a alloc_flags app b C c clusters cn_cu cn_mem core_isolation csm cwd D data E Ep e env
-    eo eptl ext extsched F f freq G g gpu hostfile i is J Jd jobaff jsdl jsdl_strict json k
-    L ln_mem ln_slots Lp M m mig n network nnodes notify o oo outdir P p pack ptl Q q R
-    rcacct rnc S s sla smt sp stage step_cgroup T t U u v W We w wa wt yaml
-"""
-FLAGS = frozenset(_FLAGS.split())
-WITH_VALUE = frozenset(_WITH_VALUE.split())
-ALL = FLAGS | WITH_VALUE
+# bsub's options (flags, and those taking a value): the LSF layer's table,
+# hpcdocs/lsf/bsub_options.json, so that the checker and the layer agree.
+FLAGS, WITH_VALUE, ALL = bsub_args.FLAGS, bsub_args.WITH_VALUE, bsub_args.ALL
 
 BSUB_CMD = re.compile(r"(?:^|[;&|]\s*|\$\(\s*|`\s*)\s*bsub\s+(?P<args>.*)")
 

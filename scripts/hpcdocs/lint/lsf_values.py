@@ -3,6 +3,10 @@
 -gpu "[num=N[/task|/host]][:mode=shared|exclusive_process][:mps=...]..."
 fields joined by ':'; -R sections select[] order[] rusage[] span[] same[]
 cu[] affinity[]; -W [hour:]minute; -n N[,MAX]; -nnodes N; -M and -v sizes with units.
+
+The one LSF value grammar: the job-script checker reports what breaks it, and
+the LSF layer (hpcdocs.lsf.resources) refuses it with the same words before it
+maps what it supports onto Slurm.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ import re
 from hpcdocs.lint.model import ERROR
 from hpcdocs.lint.options import suggest
 
-RUN_LIMIT = re.compile(r"^(?:(\d+):)?(\d+)(?:/\S+)?$")
+RUN_LIMIT = re.compile(r"^(?:(\d+):)?(\d+)(/\S+)?$")
 SLOTS = re.compile(r"^([1-9]\d*)(?:,([1-9]\d*))?$")
-LSF_MEM = re.compile(r"^\d+(?:\.\d+)?(?:[KMGTPEZ]B?)?!?$", re.IGNORECASE)
+LSF_MEM = re.compile(r"^(\d+(?:\.\d+)?)([KMGTPEZ]B?)?(!)?$", re.IGNORECASE)
 YES_NO = {"yes", "no"}
 GPU_KEYS = {
     "num": re.compile(r"^[1-9]\d*(?:/(?:task|host))?$"),
@@ -38,6 +42,12 @@ RUSAGE_ITEM = re.compile(r"^\w+=\d+(?:\.\d+)?(?:[KMGTPE]B?)?(?:/\w+)?$", re.IGNO
 
 def check(opt: str, value: str) -> list[tuple[str, str, str]]:
     """[(severity, message, check)] for a bad value of -opt; [] when it is fine."""
+    bad = problem(opt, value)
+    return [(ERROR, bad, "lsf-value")] if bad else []
+
+
+def problem(opt: str, value: str) -> str | None:
+    """What is wrong with -opt value in LSF's grammar; None when it is fine."""
     bad = None
     if opt in ("W", "We"):
         m = RUN_LIMIT.match(value)
@@ -63,7 +73,7 @@ def check(opt: str, value: str) -> list[tuple[str, str, str]]:
         bad = _gpu_syntax(value)
     elif opt == "R":
         bad = _rsrc_syntax(value)
-    return [(ERROR, bad, "lsf-value")] if bad else []
+    return bad
 
 
 def _gpu_syntax(value: str) -> str | None:

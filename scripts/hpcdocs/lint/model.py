@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from hpcdocs.snippets import console
+
 ERROR, WARNING = "error", "warning"
 
 
@@ -55,13 +57,4 @@ class Script:
         """
         if self.kind != "console":
             return list(enumerate(self.lines, 1))
-        out, continued = [], False
-        for number, line in enumerate(self.lines, 1):
-            if line.startswith("$ "):
-                out.append((number, "  " + line[2:]))
-            elif continued:
-                out.append((number, line))
-            else:
-                continue
-            continued = line.rstrip().endswith("\\")
-        return out
+        return console.command_lines(list(enumerate(self.lines, 1)), keep_columns=True)

@@ -197,7 +197,7 @@ def load(sbatch: str | None = None) -> Options:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m hpcdocs.lint.sbatch_options",
+        prog="sbatch-options",
         description="Print the option table derived from the installed sbatch, "
         "or write it to the bundled copy used where sbatch is absent.",
     )

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-from hpcdocs.lint.cluster import slurm_minutes
 from hpcdocs.lint.model import ERROR, WARNING
 from hpcdocs.lint.options import Problem, written
+from hpcdocs.slurmspec import slurm_megabytes, slurm_minutes
 
-MEM = re.compile(r"^\d+[KMGTkmgt]?$")
 MEM_WITH_B = re.compile(r"^(\d+)([KMGTkmgt])[Bb]$")
 GRES_ITEM = re.compile(
     r"^(?P<name>[A-Za-z][\w.-]*)(?::(?P<type>[A-Za-z][\w.-]*))?"
@@ -69,7 +68,7 @@ def _check(name: str, value: str) -> str | None:
         if slurm_minutes(value) is None:
             return f"not a Slurm time; write {TIME_FORMS} (or UNLIMITED)"
     elif name in ("mem", "mem-per-cpu", "mem-per-gpu"):
-        if not MEM.match(value):
+        if slurm_megabytes(value) is None:
             return "not a Slurm memory size; write a whole number with K, M, G or T (MB default)"
     elif name == "gres":
         if value.lower() != "none" and gres_items(value) is None:

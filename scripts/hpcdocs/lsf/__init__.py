@@ -2,9 +2,14 @@
 
 IBM Spectrum LSF cannot be installed here, yet the site's LSF pages must be
 proven. These modules give ``bsub``, ``bjobs``, ``bkill``, ``bqueues``,
-``bhosts``, ``bpeek``, ``bhist`` and ``blaunch`` (scripts/lsf/bin) that accept LSF 10.1's
+``bhosts``, ``bpeek``, ``bhist`` and ``blaunch`` that accept LSF 10.1's
 syntax and print its formats, and do the work with Slurm, the way Debian's
 slurm-wlm-torque wraps Slurm in PBS commands. It is never presented as LSF.
+
+The commands are one entry point, ``hpcdocs-lsf`` (``cli.dispatch``), which runs
+the command it is called as: scripts/lsf/bin holds only links named bsub, bjobs,
+... to .venv/bin/hpcdocs-lsf, and the test cluster puts that directory on PATH,
+so jobs find the LSF commands there and not the project's Python.
 
 The translation (option parsing, LSF resource strings to sbatch options,
 Slurm's answers to LSF's tables) is pure functions, unit-tested without a

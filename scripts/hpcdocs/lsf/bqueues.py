@@ -8,7 +8,6 @@ from hpcdocs import facts
 from hpcdocs.lsf import LsfError, slurm
 from hpcdocs.lsf.cli import main_wrapper, split_flags
 from hpcdocs.lsf.jobenv import expand_hostlist
-from hpcdocs.slurmspec import slurm_minutes
 
 HELP = """
 usage: bqueues [-l | -w] [queue_name ...]
@@ -40,12 +39,6 @@ def parse_partitions(text: str) -> dict[str, dict]:
         if "PartitionName" in info:
             found[info["PartitionName"]] = info
     return found
-
-
-def minutes(slurm_time: str) -> float | None:
-    """Slurm's [D-]HH:MM:SS in minutes; None for UNLIMITED, NONE or nothing."""
-    found = slurm_minutes(slurm_time) if slurm_time else None
-    return None if found is None or found == float("inf") else found
 
 
 def counts(jobs: list[slurm.Job], queue: str) -> dict[str, int]:
@@ -91,10 +84,10 @@ def long_format(name: str, info: dict, jobs: list[slurm.Job], default: bool) -> 
         f"{'-':>4} {'-':>4} {c['NJOBS']:>5} {c['PEND']:>5} {c['RUN']:>5} {0:>5} "
         f"{c['SUSP']:>5} {0:>4}",
     ]
-    limit = minutes(info.get("MaxTime", ""))
+    limit = slurm.limit_minutes(info.get("MaxTime", ""))
     if limit is not None:
         lines += ["", " RUNLIMIT", f" {limit:.1f} min"]
-    default_limit = minutes(info.get("DefaultTime", ""))
+    default_limit = slurm.limit_minutes(info.get("DefaultTime", ""))
     if default_limit is not None:
         lines += ["", "DEFAULT LIMITS:", " RUNLIMIT", f" {default_limit:.1f} min"]
     hosts = " ".join(expand_hostlist(info.get("Nodes", ""))) or "none"

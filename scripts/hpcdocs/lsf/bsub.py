@@ -10,7 +10,6 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 from hpcdocs import facts
 from hpcdocs.lsf import LsfError, bsub_args, slurm, translate
@@ -71,16 +70,11 @@ LSB_JOBINDEX (0 outside arrays), LSB_SUBCWD, and for -gpu CUDA_VISIBLE_DEVICES
 (set by Slurm); blaunch starts tasks on the job's hosts (see blaunch -h).
 """
 
-ROOT = Path(__file__).resolve().parents[3]
-
 
 def env_command() -> str:
-    """The command a job runs to get LSF's variables (see jobenv.py)."""
-    scripts = ROOT / "scripts"
-    return (
-        f"PYTHONPATH={shlex.quote(str(scripts))} {shlex.quote(sys.executable)} "
-        "-m hpcdocs.lsf.jobenv"
-    )
+    """The command a job runs to get LSF's variables (see jobenv.py): this
+    Python, which has the package installed (no PYTHONPATH)."""
+    return f"{shlex.quote(sys.executable)} -m hpcdocs.lsf.jobenv"
 
 
 def read_script() -> str:

@@ -11,114 +11,18 @@ command or silently dropped.
 
 from __future__ import annotations
 
+import json
 import shlex
+from pathlib import Path
 
 from hpcdocs.lsf import LsfError
 
-# bsub options that take a value (LSF 10.1 command reference).
-WITH_VALUE = {
-    "a",
-    "alloc_flags",
-    "app",
-    "b",
-    "C",
-    "c",
-    "clusters",
-    "cn_cu",
-    "cn_mem",
-    "core_isolation",
-    "csm",
-    "cwd",
-    "D",
-    "data",
-    "datachk",
-    "datagrp",
-    "E",
-    "Ep",
-    "e",
-    "eo",
-    "eptl",
-    "env",
-    "ext",
-    "F",
-    "f",
-    "freq",
-    "G",
-    "g",
-    "gpu",
-    "hostfile",
-    "i",
-    "io",
-    "is",
-    "J",
-    "Jd",
-    "jsdl",
-    "jsdl_strict",
-    "jsm",
-    "k",
-    "L",
-    "Lp",
-    "ln_mem",
-    "ln_slots",
-    "M",
-    "m",
-    "mig",
-    "n",
-    "network",
-    "nnodes",
-    "o",
-    "oo",
-    "outdir",
-    "P",
-    "p",
-    "pack",
-    "ptl",
-    "Q",
-    "q",
-    "R",
-    "rcacct",
-    "S",
-    "s",
-    "sla",
-    "smt",
-    "sp",
-    "stage",
-    "step_cgroup",
-    "T",
-    "t",
-    "U",
-    "u",
-    "v",
-    "W",
-    "We",
-    "w",
-    "wa",
-    "wt",
-    "XF",
-    "Zs",
-}
-# bsub options that are flags.
-FLAGS = {
-    "B",
-    "H",
-    "I",
-    "Ip",
-    "IS",
-    "ISp",
-    "ISs",
-    "Is",
-    "IX",
-    "K",
-    "N",
-    "r",
-    "rn",
-    "rnc",
-    "ti",
-    "tty",
-    "x",
-    "h",
-    "V",
-}
+# bsub's options in LSF 10.1, flags and those taking a value: one table, shared
+# with the job-script checker (hpcdocs.lint.lsf), in bsub_options.json.
+_TABLE = json.loads((Path(__file__).with_name("bsub_options.json")).read_text(encoding="utf-8"))
+FLAGS = frozenset(_TABLE["flags"])
+WITH_VALUE = frozenset(_TABLE["with_value"])
+ALL = FLAGS | WITH_VALUE
 # What this layer maps onto Slurm (see translate.py).
 SUPPORTED = {
     "J",

@@ -90,3 +90,35 @@ def split_flags(
             operands.append(arg)
         i += 1
     return options, operands
+
+
+COMMANDS = ("bsub", "bjobs", "bkill", "bpeek", "bqueues", "bhosts", "bhist", "blaunch")
+
+DISPATCH_HELP = f"""\
+usage: hpcdocs-lsf COMMAND [ARGS...]     (COMMAND: {", ".join(COMMANDS)})
+       COMMAND [ARGS...]                 (through a link named COMMAND)
+
+The one entry point of the LSF compatibility layer. Called through a link
+whose name is one of the commands (scripts/lsf/bin/bsub and the others link to
+.venv/bin/hpcdocs-lsf), it is that command; otherwise the first argument names
+it. `hpcdocs-lsf bsub -h` shows one command's help.
+"""
+
+
+def dispatch(argv: list[str] | None = None) -> int:
+    """Run the LSF command named by how this was called, or by the first argument."""
+    import importlib
+    from pathlib import Path
+
+    argv = sys.argv[:] if argv is None else argv
+    name = Path(argv[0]).name if argv else ""
+    args = argv[1:]
+    if name not in COMMANDS:
+        if not args or args[0] in ("-h", "--help", "-help"):
+            sys.stdout.write(f"{BANNER}\n\n{DISPATCH_HELP}")
+            return 0 if args else 2
+        name, args = args[0], args[1:]
+        if name not in COMMANDS:
+            sys.stderr.write(f"hpcdocs-lsf: {name}: not a command of the layer (see --help)\n")
+            return 2
+    return importlib.import_module(f"hpcdocs.lsf.{name}").main(args)

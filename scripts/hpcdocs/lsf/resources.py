@@ -1,7 +1,10 @@
-"""LSF 10.1's value grammars (-W, -n, -R, -gpu, -w, -J, -o), parsed.
+"""LSF 10.1's values (-W, -n, -R, -gpu, -w, -J, -o), parsed.
 
 Each function takes the option's text and returns plain values, or raises
-LsfError naming the option and the part it cannot map onto Slurm.
+LsfError naming the option and the part it cannot map onto Slurm. What LSF's
+grammar allows at all (-W, -n, -M, -R, -gpu) is hpcdocs.lint.lsf_values, the
+grammar the job-script checker uses: a value it rejects is refused here with
+its words, before this layer says what it cannot map.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from hpcdocs.lint import lsf_values
 from hpcdocs.lsf import LsfError
 
 NOT_SUBMITTED = "Job not submitted."
@@ -22,19 +26,17 @@ def refuse(option: str, value: str, why: str) -> LsfError:
 # ---------------------------------------------------------------- -W, -n
 def time_limit(value: str) -> str:
     """-W [hour:]minute as Slurm's HH:MM:SS."""
-    match = re.fullmatch(r"(?:(\d+):)?(\d+)", value.strip())
-    if not match:
-        if "/" in value:
-            raise refuse(
-                "-W",
-                value,
-                "a host name or model after the limit is not supported by this compatibility layer",
-            )
-        raise refuse("-W", value, "Bad RUNLIMIT specification; use [hour:]minute")
+    if bad := lsf_values.problem("W", value.strip()):
+        raise refuse("-W", value, f"Bad RUNLIMIT specification: {bad}")
+    match = lsf_values.RUN_LIMIT.match(value.strip())
+    if match.group(3):
+        raise refuse(
+            "-W",
+            value,
+            "a host name or model after the limit is not supported by this compatibility layer",
+        )
     hours = int(match.group(1) or 0)
     minutes = int(match.group(2))
-    if match.group(1) is not None and minutes >= 60:
-        raise refuse("-W", value, "minutes must be below 60 after hour:")
     total = hours * 60 + minutes
     if total == 0:
         raise refuse("-W", value, "the run limit must be at least one minute")
@@ -43,16 +45,16 @@ def time_limit(value: str) -> str:
 
 def slots(value: str) -> int:
     """-n number of tasks (slots). -n min,max is refused: Slurm takes one count."""
-    if re.fullmatch(r"\d+", value.strip()) and int(value) > 0:
-        return int(value)
-    if "," in value:
-        raise refuse(
-            "-n",
-            value,
-            "a min,max range is not supported by this compatibility "
-            "layer; give one number of slots",
-        )
-    raise refuse("-n", value, "Bad argument for option -n; give a positive number of slots")
+    if bad := lsf_values.problem("n", value.strip()):
+        raise refuse("-n", value, f"Bad argument for option -n: {bad}")
+    match = lsf_values.SLOTS.match(value.strip())
+    if not match.group(2):
+        return int(match.group(1))
+    raise refuse(
+        "-n",
+        value,
+        "a min,max range is not supported by this compatibility layer; give one number of slots",
+    )
 
 
 # ---------------------------------------------------------------- -R
@@ -81,8 +83,8 @@ SECTION = re.compile(r"\s*(\w+)\s*\[([^\[\]]*)\]\s*")
 
 def memory_mb(text: str, option: str, whole: str, default_unit: str = "MB") -> int:
     """An LSF memory amount in whole MB; a bare number is in default_unit."""
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KMGT]B?)?", text.strip(), re.IGNORECASE)
-    if not match:
+    match = lsf_values.LSF_MEM.match(re.sub(r"\s+", "", text))
+    if not match or match.group(3):
         raise refuse(option, whole, f"bad memory amount '{text}'")
     unit = (match.group(2) or default_unit).upper()
     if unit not in MEM_UNITS:
@@ -104,6 +106,8 @@ def resource_requirements(
         rest = value.strip()
         if not rest:
             raise refuse("-R", '""', "empty resource requirement")
+        if bad := lsf_values.problem("R", rest):
+            raise refuse("-R", f'"{value}"', bad)
         pos = 0
         while pos < len(rest):
             match = SECTION.match(rest, pos)
@@ -173,6 +177,8 @@ def memory_limit(value: str, unit: str | None = None) -> int:
     """-M 4GB[!]: the job's memory limit in MB. A bare number is in the site's
     LSF_UNIT_FOR_LIMITS (cluster.yml lsf.unit_for_limits); without that fact
     it is refused, as LSF's own default (KB) is often changed by sites."""
+    if bad := lsf_values.problem("M", value.strip()):
+        raise refuse("-M", value, bad)
     text = value.strip().rstrip("!")
     if re.fullmatch(r"\d+(\.\d+)?", text) and unit is None:
         raise refuse(
@@ -201,6 +207,8 @@ def gpu(value: str, cluster_gpu_type: str | None) -> GpuReq:
     req = GpuReq()
     if value.strip() == "-":
         return req
+    if bad := lsf_values.problem("gpu", re.sub(r"\s*([:=])\s*", r"\1", value.strip())):
+        raise refuse("-gpu", f'"{value}"', bad)
     for field in value.split(":"):
         key, sep, val = field.strip().partition("=")
         if not sep:

@@ -15,8 +15,10 @@ from datetime import datetime
 
 from hpcdocs.lsf import LsfError
 from hpcdocs.lsf.jobenv import expand_hostlist
+from hpcdocs.slurmspec import FINAL_STATES, slurm_minutes, slurm_seconds
 
-# Slurm job states as LSF's STAT.
+# Slurm job states as LSF's STAT: the ones a job is still in, then the final
+# ones (hpcdocs.slurmspec.FINAL_STATES), COMPLETED as DONE and the rest as EXIT.
 STATES = {
     "PENDING": "PEND",
     "REQUEUED": "PEND",
@@ -30,6 +32,8 @@ STATES = {
     "STAGE_OUT": "RUN",
     "STOPPED": "USUSP",
     "SUSPENDED": "USUSP",
+    "RESV_DEL_HOLD": "PSUSP",
+    **{state: "EXIT" for state in FINAL_STATES},
     "COMPLETED": "DONE",
 }
 FINISHED = {"DONE", "EXIT"}
@@ -87,7 +91,7 @@ def run(cmd: list[str], check: bool = True, input_text: str | None = None) -> st
     except FileNotFoundError:
         raise LsfError(
             f"{cmd[0]}: not found; is the test cluster's environment loaded "
-            '(eval "$(scripts/testcluster env)")?'
+            '(eval "$(.venv/bin/testcluster env)")?'
         ) from None
     if check and done.returncode != 0:
         message = done.stderr.strip().replace(f"{cmd[0]}: error: ", "")
@@ -119,28 +123,17 @@ def count_ids(text: str) -> int:
 
 
 def duration_seconds(text: str) -> float | None:
-    """Slurm's [D-][HH:]MM:SS[.mmm] (TimeLimit, TotalCPU, TRES cpu=) in seconds."""
-    match = re.fullmatch(r"(?:(\d+)-)?(\d+(?::\d+){0,2})(\.\d+)?", (text or "").strip())
-    if not match:
-        return None
-    days, clock, fraction = match.groups()
-    parts = [int(p) for p in clock.split(":")]
-    if days and len(parts) == 1:
-        parts = [parts[0], 0, 0]  # D-HH
-    elif days and len(parts) == 2:
-        parts = [*parts, 0]  # D-HH:MM
-    seconds = 0
-    for part in parts:
-        seconds = seconds * 60 + part
-    return int(days or 0) * 86400 + seconds + float(fraction or 0)
+    """Slurm's [D-][HH:]MM:SS[.mmm] (TimeLimit, TotalCPU, TRES cpu=) in seconds
+    (hpcdocs.slurmspec, which also reads the facts and the lint's --time)."""
+    seconds = slurm_seconds(text or "", fraction=True)
+    return None if seconds == float("inf") else seconds
 
 
 def limit_minutes(text: str) -> float | None:
-    """scontrol's TimeLimit (MM, MM:SS, HH:MM:SS, D-HH:MM:SS) in minutes."""
-    if re.fullmatch(r"\d+", (text or "").strip()):
-        return float(text)  # a bare number is minutes
-    seconds = duration_seconds(text)
-    return None if seconds is None else seconds / 60
+    """scontrol's TimeLimit or MaxTime (MM, MM:SS, HH:MM:SS, D-HH:MM:SS) in minutes;
+    None for UNLIMITED, NONE or nothing."""
+    found = slurm_minutes(text.strip()) if text and text.strip() else None
+    return None if found is None or found == float("inf") else found
 
 
 UNITS = {"": 1, "K": 1, "M": 1024, "G": 1024**2, "T": 1024**3}

@@ -1,1 +1,1 @@
-"""The reStructuredText importer behind scripts/import-rst (see cli.py)."""
+"""The reStructuredText importer behind import-rst (see cli.py)."""

@@ -1,4 +1,4 @@
-"""python -m hpcdocs.rstimport: same as scripts/import-rst."""
+"""python -m hpcdocs.rstimport: same as import-rst."""
 
 import sys
 

@@ -1,9 +1,9 @@
-"""scripts/snippets: the site's snippets by page and tier, and running one by hand.
+"""snippets: the site's snippets by page and tier, and running one by hand.
 
-scripts/snippets report          counts per page and per tier, coverage, run times
-scripts/snippets list [--tier T] snippets with their run=, tier and pages
-scripts/snippets run PATH...     check and run snippets against the test cluster,
-                                 the way the tests do (PATH relative to snippets/)
+snippets report          counts per page and per tier, coverage, run times
+snippets list [--tier T] snippets with their run=, tier and pages
+snippets run PATH...     check and run snippets against the test cluster,
+                         the way the tests do (PATH relative to snippets/)
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ COLUMNS = ("static", "login", "cluster", "gpu", "none")
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="scripts/snippets", description=__doc__.split("\n\n")[0],
+        prog="snippets", description=__doc__.split("\n\n")[0],
         formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n", 1)[1],
     )  # fmt: skip
     sub = parser.add_subparsers(dest="command", required=True)

@@ -1,8 +1,8 @@
-"""The test cluster as `scripts/snippets run` sees it, outside pytest.
+"""The test cluster as `snippets run` sees it, outside pytest.
 
 The tests use the session fixture `cluster` (tests/conftest.py); this builds
 the same thing from the same parts (hpcdocs.testcluster): ``env`` (after
-``eval "$(scripts/testcluster env)"``), ``run(cmd, timeout=)`` and
+``eval "$(testcluster env)"``), ``run(cmd, timeout=)`` and
 ``wait_job(jobid, timeout)`` (the jobcomp watcher, not `sbatch --wait`).
 """
 
@@ -12,11 +12,11 @@ import os
 import subprocess
 from pathlib import Path
 
-from hpcdocs import ROOT
+from hpcdocs import ROOT, command
 from hpcdocs.testcluster.jobs import JobWatcher
 from hpcdocs.testcluster.scratch import env_after_eval
 
-TESTCLUSTER = ROOT / "scripts" / "testcluster"
+TESTCLUSTER = command("testcluster")
 
 
 class ShellCluster:

@@ -2,7 +2,7 @@
 the test cluster (sbatch, bsub), and checking what it did.
 
 ``Runner(catalog, cluster).run(snip)`` returns an Outcome. The cluster is the
-tests' `cluster` fixture (tests/conftest.py) or, for `scripts/snippets run`,
+tests' `cluster` fixture (tests/conftest.py) or, for `snippets run`,
 the same thing built here: anything with ``.env`` (a dict) and
 ``.wait_job(jobid, timeout)``. Each snippet runs in a fresh working directory
 under .cache/snippets/runs/PATH.XXXX/ (kept an hour, for a look by hand).
@@ -149,7 +149,7 @@ class Runner:
             if login.running(plan) is None:
                 raise SnippetError(
                     f"the test cluster's login node (sshd, {login.address(plan)}:{login.port(plan)}) "
-                    f"is not running; `scripts/testcluster up` starts it (log: "
+                    f"is not running; `.venv/bin/testcluster up` starts it (log: "
                     f"{login.log_file(plan)})"
                 )
             self._laptop = Laptop(plan)

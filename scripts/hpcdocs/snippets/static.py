@@ -1,12 +1,12 @@
 """Checks of a snippet that do not run it: the static tier, done for every snippet.
 
-- shell (.sh): `bash -n`, shellcheck, the job-script checker (scripts/lint-jobscript);
+- shell (.sh): `bash -n`, shellcheck, the job-script checker (lint-jobscript);
 - console: the same on the transcript's commands (line numbers kept);
 - python: ruff (the project's settings), the job-script checker's character checks;
 - yaml: it parses (and conda's grammar when it is an environment file);
 - Apptainer definition files (.def): header keys and sections (hpcdocs.lint.deffile),
   and `bash -n` and shellcheck (as /bin/sh) on the shell sections (%post, %runscript, ...);
-- conda commands anywhere: conda's grammar (scripts/check-conda).
+- conda commands anywhere: conda's grammar (check-conda).
 
 Each check sees the snippet with its `{{ cluster.KEY }}` placeholders rendered,
 line for line, and reports ``snippets/PATH:LINE: message``.
@@ -128,7 +128,7 @@ def definition_file(text: str, source: str) -> list[str]:
 
 
 def jobscript(text: str, source: str, kind: str) -> list[str]:
-    """The job-script checker (scripts/lint-jobscript): its errors fail, warnings are shown."""
+    """The job-script checker (lint-jobscript): its errors fail, warnings are shown."""
     try:
         from hpcdocs import lint
     except ImportError as exc:

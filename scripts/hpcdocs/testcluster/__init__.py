@@ -1,7 +1,7 @@
 """The test cluster: a real Slurm cluster (munge, MariaDB, slurmdbd, slurmctld and
 one slurmd per node) on loopback addresses of this one machine, built from cluster.yml.
 
-``python -m hpcdocs.testcluster up|down|status|env`` (or ``scripts/testcluster``).
+``testcluster up|down|status|env`` (.venv/bin/testcluster; or ``python -m hpcdocs.testcluster``).
 Modules:
 
 - ``plan``: what to run where (nodes, addresses, ports, paths), from the facts;

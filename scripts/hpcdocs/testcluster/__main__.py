@@ -1,4 +1,4 @@
-"""scripts/testcluster: bring the Slurm test cluster up or down, show it, or print
+"""testcluster: bring the Slurm test cluster up or down, show it, or print
 the shell exports that point sbatch, srun, module and friends at it."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ commands:
   down    stop every daemon and job, remove the /etc/hosts entries and mock devices
           (the database and job history stay unless --purge)
   status  list the daemons and node states; exit 0 only if all are up
-  env     print shell exports: eval "$(scripts/testcluster env)"
+  env     print shell exports: eval "$(.venv/bin/testcluster env)"
 
 environment:
   TESTCLUSTER_DIR  state directory (default: .cache/testcluster in the repository;
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(
         f"testcluster: up ({len(plan.nodes)} nodes idle, {seconds:.2f} s); "
-        f'use: eval "$(scripts/testcluster env)"',
+        f'use: eval "$(.venv/bin/testcluster env)"',
         file=sys.stderr,
     )
     return 0

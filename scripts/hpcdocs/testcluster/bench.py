@@ -1,4 +1,4 @@
-"""scripts/bench-cluster: how fast the test cluster starts and runs jobs.
+"""bench-cluster: how fast the test cluster starts and runs jobs.
 
 Runs on a scratch cluster of its own (node names bcn01..., subnet
 127.0.79.0/24), so the shared cluster and its jobs are not disturbed:

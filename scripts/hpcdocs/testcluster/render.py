@@ -173,7 +173,7 @@ def env_exports(plan: Plan) -> str:
     if lsf_bin.is_dir():
         path_add.append(lsf_bin)
     lines = [
-        '# Test cluster environment: eval "$(scripts/testcluster env)"',
+        '# Test cluster environment: eval "$(.venv/bin/testcluster env)"',
         f"export SLURM_CONF={plan.slurm_conf}",
         f"export TESTCLUSTER_DIR={plan.state}",
     ]

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import yaml
 
-from hpcdocs import ROOT, facts
+from hpcdocs import command, facts
 
-TESTCLUSTER = ROOT / "scripts" / "testcluster"
+TESTCLUSTER = command("testcluster")
 
 
 def make_facts(directory: Path, tag: str, subnet: str) -> Path:
@@ -40,7 +40,7 @@ def make_facts(directory: Path, tag: str, subnet: str) -> Path:
 
 
 class Scratch:
-    """Runs scripts/testcluster for one scratch cluster."""
+    """Runs the testcluster command for one scratch cluster."""
 
     def __init__(self, state: Path, tag: str = "t", subnet: str | None = None):
         from hpcdocs.testcluster.plan import neighbour_subnet
@@ -75,7 +75,7 @@ class Scratch:
 
 
 def env_after_eval(base: dict) -> dict:
-    """os.environ-like dict after `eval "$(scripts/testcluster env)"` in bash."""
+    """os.environ-like dict after `eval "$(testcluster env)"` in bash."""
     out = subprocess.run(
         ["bash", "-c", f'eval "$({TESTCLUSTER} env)" && env -0'],
         env=base,

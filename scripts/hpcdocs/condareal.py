@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
 """Run the conda page's snippets with a real conda (Miniforge).
 
-usage: scripts/conda-real [--list] [SNIPPET...]
+usage: conda-real [--list] [SNIPPET...]
 
 The test cluster uses a conda stand-in, because conda's channels cannot be
 reached there. Where they can (the GitHub workflow's conda-real job), this
@@ -14,6 +13,7 @@ any fails; 2 if the conda on PATH is missing or is the stand-in.
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -21,12 +21,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from hpcdocs import ROOT
 from hpcdocs.snippets import Catalog, console
 from hpcdocs.snippets.header import working_name
 from hpcdocs.snippets.runner import SnippetError, check_patterns
 
+STANDIN_BIN = ROOT / "scripts" / "conda" / "bin"
 PREAMBLE = """\
 module() { echo "(conda-real: skipped: module $*)"; }
 eval "$(conda shell.bash hook)"
@@ -36,7 +36,10 @@ eval "$(conda shell.bash hook)"
 def real_conda() -> str | None:
     """The conda on PATH, unless it is missing or the test cluster's stand-in."""
     found = shutil.which("conda")
-    if not found or Path(found).resolve().is_relative_to(ROOT / "scripts" / "conda"):
+    # The stand-in is scripts/conda/bin/conda, a link to .venv/bin/conda-standin.
+    if not found or Path(found).parent.resolve() == STANDIN_BIN.resolve():
+        return None
+    if Path(found).resolve().name == "conda-standin":
         return None
     return found
 
@@ -76,14 +79,19 @@ def run(catalog: Catalog, snip) -> str | None:
     return None
 
 
-def main(argv: list[str]) -> int:
-    if argv[:1] in (["-h"], ["--help"]):
-        print(__doc__.strip())
-        return 0
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="conda-real",
+        description=__doc__.split("\n\n", 2)[2],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--list", action="store_true", help="list the snippets it would run")
+    parser.add_argument("snippets", nargs="*", metavar="SNIPPET", help="snippet paths")
+    args = parser.parse_args(argv)
+    os.environ.pop("CONDA_ENVS_PATH", None)
     catalog = Catalog.load()
-    listing = argv[:1] == ["--list"]
-    snippets = list(chosen(catalog, [a for a in argv if not a.startswith("--")]))
-    if listing:
+    snippets = list(chosen(catalog, args.snippets))
+    if args.list:
         print("\n".join(s.path for s in snippets))
         return 0
     conda = real_conda()
@@ -106,5 +114,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    os.environ.pop("CONDA_ENVS_PATH", None)
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())
