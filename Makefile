@@ -34,7 +34,7 @@ help:
 	@echo "make test           set up everything, then run every test"
 	@echo "make test-gpu       the real-GPU tier: GPU snippets and notebooks (skipped, with the reason, without"
 	@echo "                    an NVIDIA GPU); CLUSTER=existing: on a real cluster, GPU job scripts too"
-	@echo "make build          strict build into site/, then one PDF per language (scripts/build-pdf)"
+	@echo "make build          strict build into site/, then one PDF per language (build-pdf)"
 	@echo "   CLUSTER=FILE     with build, serve, test, cluster-up/down: another facts file,"
 	@echo "                    e.g. clusters/titan.yml or clusters/lsf-first.yml (clusters/README.md)"
 	@echo "make lint           pre-commit checks only (ruff, shellcheck, codespell, whitespace)"
@@ -87,7 +87,7 @@ serve: setup-docs
 # as the strict build takes (scripts/hooks/pdf.py); make serve does not print.
 build: setup-docs
 	$(BIN)/mkdocs build --strict
-	scripts/build-pdf --site site
+	$(BIN)/build-pdf --site site
 
 # --- tests --------------------------------------------------------------------
 
@@ -127,7 +127,7 @@ bench-cluster: setup-test
 	$(BIN)/bench-cluster
 
 bench-import: setup-test
-	scripts/bench-import
+	$(BIN)/bench-import
 
 cluster-up: setup-test
 	$(BIN)/testcluster up

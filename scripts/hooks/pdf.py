@@ -6,7 +6,7 @@ page. After the last language is built it writes each language's print page
 (``print.html`` beside its home page: every page in navigation order, see
 scripts/hpcdocs/printpdf.py).
 
-Printing them is a step of its own, ``scripts/build-pdf`` (``make build`` runs
+Printing them is a step of its own, ``build-pdf`` (``make build`` runs
 it after the strict build; ``make serve`` and the tests' builds do not): chromium
 takes 40-50 s per language here, and the strict build takes about as long in
 all. Until then the link checker (scripts/hpcdocs/links.py) counts a PDF whose

@@ -120,7 +120,7 @@ def problems(site: Path, print_pages: bool = False) -> list[str]:
             continue
         file, fragment = _target(site, link.page, url)
         where = f"{link.page}: <{link.tag}> {url!r}"
-        # a language's PDF is printed after the build, from its print page (scripts/build-pdf)
+        # a language's PDF is printed after the build, from its print page (build-pdf)
         if not file.is_file() and not printpdf.pending_pdf(file):
             found.append(f"{where}: no such file in the site ({file.relative_to(site)})")
         elif fragment and file.suffix == ".html" and fragment not in parse(file).ids:

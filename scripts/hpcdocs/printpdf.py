@@ -6,7 +6,7 @@ and, after the last language, writes one print page per language
 with the table of contents, then each page on new sheets. Links between pages
 become links inside the document; ids get the page's prefix, so no two pages'
 ids meet; scripts are left out (nothing runs, nothing is fetched). Then
-``scripts/build-pdf`` (``main``, a step of ``make build`` after the strict
+``build-pdf`` (``main``, a step of ``make build`` after the strict
 build) has Debian's chromium, headless, print each one to
 ``hpc-python-guide.pdf`` in the same folder (the fonts are the system's:
 fonts-noto-cjk for Chinese). tests/site/test_pdf.py reads the PDFs back.
@@ -257,7 +257,7 @@ def is_print_page(rel: str) -> bool:
 
 
 def pending_pdf(file: Path) -> bool:
-    """Whether file is a language's PDF that scripts/build-pdf prints (its print page is
+    """Whether file is a language's PDF that build-pdf prints (its print page is
     there): the strict build's link check counts it as present."""
     return file.name == PDF_NAME and (file.parent / PRINT_NAME).is_file()
 
@@ -269,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     from hpcdocs import ROOT
 
     parser = argparse.ArgumentParser(
-        prog="scripts/build-pdf",
+        prog="build-pdf",
         description="Print each language's print page of a built site (mkdocs build) to its "
         f"PDF, {PDF_NAME} beside it, with Debian's chromium.",
     )
@@ -279,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     pages = print_pages(args.site)
     if not pages:
         print(
-            f"scripts/build-pdf: no {PRINT_NAME} in {args.site} or its language folders: "
+            f"build-pdf: no {PRINT_NAME} in {args.site} or its language folders: "
             "build the site first (mkdocs build; scripts/hooks/pdf.py writes them)",
             file=sys.stderr,
         )
@@ -289,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             seconds = print_pdf(page, pdf, timeout=args.timeout)
         except (PrintError, subprocess.TimeoutExpired) as err:
-            print(f"scripts/build-pdf: {err}", file=sys.stderr)
+            print(f"build-pdf: {err}", file=sys.stderr)
             return 1
         size = pdf.stat().st_size / 1e6
         print(f"{pdf.relative_to(args.site)}: {size:.1f} MB, printed in {seconds:.1f} s")

@@ -307,7 +307,7 @@ def test_imported_guide_builds_strict(imported) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-# -- the benchmark (scripts/bench-import): what it times, not how fast -------------------
+# -- the benchmark (bench-import): what it times, not how fast -------------------
 
 
 def test_benchmark_guide_has_5000_lines(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""One PDF per language (scripts/build-pdf, make build), read back with pdftotext.
+"""One PDF per language (build-pdf, make build), read back with pdftotext.
 
 The PDFs are printed from the tests' strict build (build/site-test) by Debian's
 chromium, as `make build` does for site/. What the PDF must hold is taken from
@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlparse
 
 import pytest
 import yaml
-from hpcdocs import ROOT, i18n, links, printpdf, sitebench
+from hpcdocs import ROOT, command, i18n, links, printpdf, sitebench
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +54,7 @@ def printed(built_site):
         pytest.skip("pdftotext is missing (scripts/setup-system installs poppler-utils)")
     site = built_site["dir"]
     proc = subprocess.run(
-        [str(ROOT / "scripts" / "build-pdf"), "--site", str(site)],
+        [command("build-pdf"), "--site", str(site)],
         capture_output=True,
         text=True,
         timeout=900,

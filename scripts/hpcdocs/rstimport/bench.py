@@ -20,10 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from hpcdocs import ROOT
+from hpcdocs import ROOT, command
 
 GUIDES = ROOT / "tests" / "importer" / "realguides"
-COMMAND = ROOT / "scripts" / "import-rst"
+COMMAND = command("import-rst")
 TARGET_LINES, TARGET_SECONDS = 5000, 30.0
 
 

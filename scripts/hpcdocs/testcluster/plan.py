@@ -197,7 +197,7 @@ def _subnet(facts_file: Path, data: dict) -> str:
 
 def make_plan(state: Path | None = None, facts_file: Path | None = None) -> Plan:
     """The plan of the cluster a facts file describes. Without `facts_file` (the
-    cluster of HPCDOCS_FACTS or cluster.yml, as `scripts/testcluster` starts it),
+    cluster of HPCDOCS_FACTS or cluster.yml, as `testcluster` starts it),
     TESTCLUSTER_SUBNET replaces the facts' subnet where it is set."""
     env_net = None if facts_file else _env_subnet()
     facts_file = Path(facts_file or os.environ.get("HPCDOCS_FACTS") or facts.FACTS_FILE)

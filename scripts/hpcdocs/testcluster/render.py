@@ -25,7 +25,7 @@ GPU_MEMORY_MIB = {
 
 
 CGROUP_CONF = """\
-# cgroup.conf of the test cluster, written by scripts/testcluster. Do not edit.
+# cgroup.conf of the test cluster, written by testcluster. Do not edit.
 # Devices and memory are constrained, as on most real clusters (see TaskPlugin
 # in slurm.conf); CPUs are not: the nodes' declared cores do not exist here.
 CgroupPlugin=cgroup/v1
@@ -96,7 +96,7 @@ def slurm_conf(plan: Plan) -> str:
 
 def gres_conf(plan: Plan) -> str:
     lines = [
-        "# gres.conf of the test cluster, written by scripts/testcluster. Do not edit.",
+        "# gres.conf of the test cluster, written by testcluster. Do not edit.",
         "# The GPUs are mock character devices (major 195, as NVIDIA's) in the state",
         "# directory; AutoDetect=off because there is no NVML to ask.",
         "AutoDetect=off",
@@ -132,7 +132,7 @@ def nvidia_smi_conf(plan: Plan) -> str:
         if n.gpu_type != gpu.gpu_type
     )
     return (
-        "# Written by scripts/testcluster from cluster.yml. Do not edit.\n"
+        "# Written by testcluster from cluster.yml. Do not edit.\n"
         f"GPU_MODEL='{gpu_type.upper()}'\n"
         f"GPUS_PER_NODE={gpu.gpus if gpu else 0}\n"
         f"GPU_MEMORY_MIB={GPU_MEMORY_MIB.get(gpu_type.lower(), 16384)}\n"

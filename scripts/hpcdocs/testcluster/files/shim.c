@@ -1,5 +1,5 @@
 /*
- * LD_PRELOAD shim of the test cluster's daemons (`scripts/testcluster up`
+ * LD_PRELOAD shim of the test cluster's daemons (`testcluster up`
  * compiles it into the state directory). Two changes, each opt-in:
  *
  * 1. TESTCLUSTER_BIND_ADDR=a.b.c.d: a bind() to 0.0.0.0 binds to that address.

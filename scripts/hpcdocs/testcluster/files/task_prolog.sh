@@ -2,7 +2,7 @@
 # TaskProlog of the test cluster: runs before each task; its "export NAME=value"
 # lines become the task's environment. GPU nodes get the stand-in nvidia-smi on
 # PATH, as a real GPU node has one. gpu-nodes (beside the stand-in, written by
-# `scripts/testcluster up`) lists the GPU nodes' names. Shell builtins only
+# `testcluster up`) lists the GPU nodes' names. Shell builtins only
 # (on GPU nodes one subshell per GPU device too): it runs before every task, so
 # it must cost next to nothing.
 state=${0%/etc/*}
