@@ -101,7 +101,7 @@ test: setup-test
 # login node: also every job script that asks for GPUs (marker gpujob), on its GPU nodes.
 # (CLUSTER=existing: a login node, where nothing is installed system-wide: the venv only.)
 test-gpu: $(if $(filter existing,$(CLUSTER)),$(VENV)/.test-installed,setup-test)
-	@$(BIN)/python -c 'import sys; sys.path.insert(0, "scripts"); from hpcdocs.snippets.runner import gpu_status; real, why = gpu_status(); print("real-GPU tier:", why if real else why + ": every gpu test below is skipped")'
+	@$(BIN)/python -c 'import sys; sys.path.insert(0, "scripts"); from hpcdocs.snippettests.runner import gpu_status; real, why = gpu_status(); print("real-GPU tier:", why if real else why + ": every gpu test below is skipped")'
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -rs \
 	    $(if $(filter existing,$(CLUSTER)),--cluster=existing -m "gpu or gpujob",-m gpu) $(PYTEST_ARGS)
 

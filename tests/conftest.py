@@ -47,7 +47,7 @@ def pytest_addoption(parser):
 
 def pytest_report_header(config):
     """Whether the gpu tests can run here, at the top of every run (make test-gpu)."""
-    from hpcdocs.snippets.runner import gpu_status
+    from hpcdocs.snippettests.runner import gpu_status
 
     if config.getoption("--cluster") == "existing":
         return "real GPU: asked of the cluster's GPU partition by a probe job at the first gpu test"

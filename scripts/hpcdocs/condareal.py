@@ -22,9 +22,9 @@ import tempfile
 from pathlib import Path
 
 from hpcdocs import ROOT
-from hpcdocs.snippets import Catalog, console
-from hpcdocs.snippets.header import working_name
-from hpcdocs.snippets.runner import SnippetError, check_patterns
+from hpcdocs.snippettests import Catalog, console
+from hpcdocs.snippettests.header import working_name
+from hpcdocs.snippettests.runner import SnippetError, check_patterns
 
 STANDIN_BIN = ROOT / "scripts" / "conda" / "bin"
 PREAMBLE = """\

@@ -27,7 +27,7 @@ from hpcdocs import facts
 ACCOUNT_VARS = ("SBATCH_ACCOUNT", "SLURM_ACCOUNT", "SALLOC_ACCOUNT")
 # A job script's own partition: #SBATCH -p NAME, --partition NAME, --partition=NAME.
 PARTITION_DIRECTIVE = re.compile(r"^#SBATCH[ \t]+(?:-p\b|--partition\b)", re.MULTILINE)
-# What the probe job runs on a GPU node: the same tests as hpcdocs.snippets.runner.gpu_status.
+# What the probe job runs on a GPU node: the same tests as hpcdocs.snippettests.runner.gpu_status.
 PROBE_NAME = "hpcdocs-gpu-probe"
 PROBE = "echo node: $(hostname); cat /proc/driver/nvidia/version 2>&1 | head -1; nvidia-smi -L 2>&1"
 

@@ -182,7 +182,7 @@ def sections() -> list[tuple[str, type[BaseModel], list[str]]]:
 @cache
 def _pages_by_key(lang: str) -> dict[str, set[str]]:
     """Facts placeholders (roles replaced by <ROLE>) and the pages of `lang` that show them."""
-    from hpcdocs.snippets import Catalog
+    from hpcdocs.snippettests import Catalog
 
     roles = {
         name

@@ -20,8 +20,8 @@ import time
 import pytest
 import yaml
 from hpcdocs import ROOT, existing, facts, tested
-from hpcdocs.snippets import Catalog
-from hpcdocs.snippets.runner import Runner
+from hpcdocs.snippettests import Catalog
+from hpcdocs.snippettests.runner import Runner
 from hpcdocs.testcluster.client import Cluster
 
 SNIPPET_JOB = "slurm/03-job.sh"  # an sbatch snippet: job name `demo`, partition debug

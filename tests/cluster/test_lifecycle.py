@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 import pytest
-from hpcdocs.testcluster import cluster as cluster_mod
 from hpcdocs.testcluster import hosts, procs
+from hpcdocs.testcluster import lifecycle as cluster_mod
 from hpcdocs.testcluster.jobs import JobWatcher
 from hpcdocs.testcluster.plan import make_plan, neighbour_subnet
 from hpcdocs.testcluster.scratch import Scratch

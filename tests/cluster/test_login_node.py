@@ -1,5 +1,5 @@
 """The test cluster's login node (hpcdocs.testcluster.login) and the reader's
-computer that the `login` snippets run on (hpcdocs.snippets.laptop).
+computer that the `login` snippets run on (hpcdocs.snippettests.laptop).
 
 On a scratch cluster of its own (subnet below), so that stopping it or its
 sshd disturbs no one; it is brought down at the end.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from hpcdocs import ROOT
-from hpcdocs.snippets.laptop import Laptop
+from hpcdocs.snippettests.laptop import Laptop
 from hpcdocs.testcluster import hosts, login, procs
 from hpcdocs.testcluster.plan import make_plan, neighbour_subnet
 from hpcdocs.testcluster.scratch import Scratch

@@ -9,7 +9,7 @@ import os
 import signal
 
 from hpcdocs.poll import until
-from hpcdocs.testcluster import cluster as cluster_mod
+from hpcdocs.testcluster import lifecycle as cluster_mod
 from hpcdocs.testcluster.plan import make_plan
 
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from hpcdocs import ROOT, facts
-from hpcdocs.snippets import Catalog, console
+from hpcdocs.snippettests import Catalog, console
 
 CATALOG = Catalog.load()
 DEBUG = facts.get("partitions.debug")

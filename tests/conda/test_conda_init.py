@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 from hpcdocs import facts
-from hpcdocs.snippets import Catalog, console
+from hpcdocs.snippettests import Catalog, console
 
 pytestmark = pytest.mark.cluster
 
@@ -42,7 +42,7 @@ LOGIN_CHECK = (
 @pytest.fixture
 def login_node(cluster):
     cluster.require_test_cluster("logs in to the test cluster's login node as its test user")
-    from hpcdocs.snippets.laptop import Laptop
+    from hpcdocs.snippettests.laptop import Laptop
     from hpcdocs.testcluster import login
     from hpcdocs.testcluster.plan import make_plan
 

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pytest
 from hpcdocs import ROOT, facts
-from hpcdocs.snippets import Catalog, console
-from hpcdocs.snippets.runner import Runner
-from hpcdocs.snippets.static import env_without_venv
+from hpcdocs.snippettests import Catalog, console
+from hpcdocs.snippettests.runner import Runner
+from hpcdocs.snippettests.static import env_without_venv
 
 PAGES = {lang: ROOT / "docs" / lang / "conda.md" for lang in ("zh", "en")}
 SNIPPETS = ROOT / "snippets" / "conda"

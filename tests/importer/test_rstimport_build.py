@@ -145,7 +145,7 @@ def test_nav_fragment_builds_as_the_nav(tmp_path: Path) -> None:
 
 def test_output_fits_the_sites_snippet_rules(built: Path) -> None:
     """The site's own checker: code fences are snippet includes or waived, headers parse."""
-    snippets = pytest.importorskip("hpcdocs.snippets")
+    snippets = pytest.importorskip("hpcdocs.snippettests")
     catalog = snippets.Catalog.load(built.parent / "snippets", built.parent / "docs")
     problems = [f.problem() for page in catalog.pages for f in page.fences if f.problem()]
     assert problems == []

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hpcdocs.rstimport import codefiles
 from hpcdocs.rstimport import markdown as md
-from hpcdocs.rstimport import snippets
 from hpcdocs.rstimport.site import primary_id
 
 WHY = 'test: run=none why="imported from a.rst:3; untested until someone writes a test"'
@@ -27,12 +27,12 @@ WHY = 'test: run=none why="imported from a.rst:3; untested until someone writes 
     ],
 )
 def test_header_in_the_languages_comment_syntax(language: str, first_line: str) -> None:
-    text = snippets.with_header("code\n", language, "a.rst", 3)
+    text = codefiles.with_header("code\n", language, "a.rst", 3)
     assert text.splitlines() == [first_line, "code"]
 
 
 def test_header_goes_after_a_shebang_and_quotes_are_escaped() -> None:
-    text = snippets.with_header("#!/bin/bash\necho hi", "bash", 'odd "name".rst', None)
+    text = codefiles.with_header("#!/bin/bash\necho hi", "bash", 'odd "name".rst', None)
     assert text.splitlines() == [
         "#!/bin/bash",
         '# test: run=none why="imported from odd \\"name\\".rst; untested until someone '
@@ -57,14 +57,14 @@ def test_header_goes_after_a_shebang_and_quotes_are_escaped() -> None:
     ],
 )
 def test_language_of_a_block(language: str, code: str, guessed: str) -> None:
-    assert snippets.language_for(language, code) == guessed
+    assert codefiles.language_for(language, code) == guessed
 
 
 def test_step_names() -> None:
-    assert snippets.step_name("Start a shell", "Ignored", "") == "start-a-shell"
-    assert snippets.step_name("", "安装PyTorch", "") == "pytorch"
-    assert snippets.step_name("", "安装", "$ conda install numpy scipy") == "conda-install-numpy"
-    assert snippets.step_name("", "", "") == "code"
+    assert codefiles.step_name("Start a shell", "Ignored", "") == "start-a-shell"
+    assert codefiles.step_name("", "安装PyTorch", "") == "pytorch"
+    assert codefiles.step_name("", "安装", "$ conda install numpy scipy") == "conda-install-numpy"
+    assert codefiles.step_name("", "", "") == "code"
 
 
 def test_code_span_is_exact() -> None:

@@ -5,7 +5,7 @@ import subprocess
 from pathlib import Path
 
 from hpcdocs import ROOT, command
-from hpcdocs.snippets import console
+from hpcdocs.snippettests import console
 
 SNIPPET = ROOT / "snippets" / "about-testing" / "04-lint-jobscript.console"
 JOBS = Path(__file__).parent / "fixtures" / "docs-jobs"
@@ -13,7 +13,7 @@ CLI = command("lint-jobscript")
 
 
 def transcript() -> list[tuple[str, list[str]]]:
-    """(command, output lines) for each command of the snippet (hpcdocs.snippets.console)."""
+    """(command, output lines) for each command of the snippet (hpcdocs.snippettests.console)."""
     text = SNIPPET.read_text()
     lines = text.splitlines()
     found = console.commands(text)

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 from hpcdocs.lint import sbatch_options as so
-from hpcdocs.lint.cluster import slurm_minutes
+from hpcdocs.lint.facts_view import slurm_minutes
 from hpcdocs.lint.slurm_values import check as check_value
 
 # make setup installs Slurm's clients (scripts/setup-system): no sbatch is a broken set-up,

@@ -51,7 +51,7 @@ def test_job_templates_are_downloadable_as_shown(built_site):
     templates = sorted((ROOT / "snippets" / "templates").glob("*"))
     if not templates:
         pytest.skip("no job templates yet (snippets/templates/)")
-    from hpcdocs.snippets.header import HEADER_LINES
+    from hpcdocs.snippettests.header import HEADER_LINES
 
     for path in templates:
         for lang, folder in (("zh", "zh"), ("en", "en")):

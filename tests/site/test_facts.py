@@ -11,7 +11,7 @@ from html import unescape
 import pytest
 import yaml
 from hpcdocs import ROOT, command, facts, tested
-from hpcdocs.snippets import Catalog
+from hpcdocs.snippettests import Catalog
 
 FILES = sorted(
     p

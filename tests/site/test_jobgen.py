@@ -18,7 +18,7 @@ import pytest
 import test_browser
 from hpcdocs import ROOT, facts, jobgen, sitebench
 from hpcdocs.lint import lint
-from hpcdocs.snippets.header import HEADER_LINES as TEST_HEADER
+from hpcdocs.snippettests.header import HEADER_LINES as TEST_HEADER
 from test_browser import SHOTS as SHOTS_DIR
 from test_browser import Watched
 

@@ -16,13 +16,13 @@ import re
 
 import pytest
 import test_browser
-from hpcdocs.snippets import Catalog
-from hpcdocs.snippets.runner import Runner
+from hpcdocs.snippettests import Catalog
+from hpcdocs.snippettests.runner import Runner
 from test_browser import Watched
 from test_jobgen import Form
 
-# The browser, the served site and a watched page: test_browser.py's fixtures.
-browser, server, watched = test_browser.browser, test_browser.server, test_browser.watched
+# A watched page: test_browser.py's fixture (the browser and the served site: conftest.py).
+watched = test_browser.watched
 
 pytestmark = [pytest.mark.browser, pytest.mark.cluster, pytest.mark.slow]
 

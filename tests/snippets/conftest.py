@@ -15,8 +15,8 @@ import re
 
 import pytest
 from hpcdocs import existing, facts, tested
-from hpcdocs.snippets import Catalog
-from hpcdocs.snippets.runner import Runner, gpu_status
+from hpcdocs.snippettests import Catalog
+from hpcdocs.snippettests.runner import Runner, gpu_status
 
 _results: dict[tuple[str, str], dict] = {}  # (snippet, part) -> {outcome, reason, duration}
 _facts: dict = {}  # slurm version, gpus, cluster: what the snippets ran on

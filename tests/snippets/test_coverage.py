@@ -16,7 +16,7 @@ import re
 
 import pytest
 from hpcdocs import ROOT
-from hpcdocs.snippets import Catalog
+from hpcdocs.snippettests import Catalog
 
 CATALOG = Catalog.load()
 PAGES = [pytest.param(page.name, id=page.name) for page in CATALOG.pages]

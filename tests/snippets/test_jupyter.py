@@ -6,7 +6,7 @@ The reader's steps, as the page shows them:
   then `cat jupyter-JOBID.out`; the lines the job wrote there must have the form of the
   page's sample, and its output and error files must be readable by their owner only (the token);
 - jupyter/04-tunnel.console: the ssh line the job printed runs as written on the reader's
-  computer (hpcdocs.snippets.laptop: a throwaway home, the test login node's sshd, user
+  computer (hpcdocs.snippettests.laptop: a throwaway home, the test login node's sshd, user
   alice), in the background; JupyterLab's /api/status answers through the tunnel with the
   token and refuses without it; JupyterLab listens on the node's address only;
 - jupyter/05-stop.console: `scancel JOBID`; then the job is CANCELLED, nothing listens on the
@@ -39,8 +39,8 @@ from pathlib import Path
 
 import pytest
 from hpcdocs import facts
-from hpcdocs.snippets import Catalog, console
-from hpcdocs.snippets.runner import Runner
+from hpcdocs.snippettests import Catalog, console
+from hpcdocs.snippettests.runner import Runner
 
 SAMPLE_JOB = "123456"
 TIME_LIMIT = "00:03:00"

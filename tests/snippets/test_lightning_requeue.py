@@ -16,7 +16,7 @@ import re
 
 import pytest
 from hpcdocs import ROOT
-from hpcdocs.snippets.runner import python_command, report
+from hpcdocs.snippettests.runner import python_command, report
 
 SCRIPT = ROOT / "snippets" / "pytorch" / "09-lightning.sh"
 PROGRAM = ROOT / "snippets" / "pytorch" / "lightning_train.py"

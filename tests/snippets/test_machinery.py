@@ -1,4 +1,4 @@
-"""Unit tests of the snippet machinery (hpcdocs.snippets, hpcdocs.tested), on the
+"""Unit tests of the snippet machinery (hpcdocs.snippettests, hpcdocs.tested), on the
 fixture site under tests/snippets/fixtures/site and on files made in tmp_path."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from hpcdocs import facts, tested
-from hpcdocs.snippets import Catalog, console, header, static
-from hpcdocs.snippets import runner as runner_module
-from hpcdocs.snippets.__main__ import report as figures
-from hpcdocs.snippets.pages import Page
-from hpcdocs.snippets.runner import Runner, report
+from hpcdocs.snippettests import Catalog, console, header, static
+from hpcdocs.snippettests import runner as runner_module
+from hpcdocs.snippettests.__main__ import report as figures
+from hpcdocs.snippettests.pages import Page
+from hpcdocs.snippettests.runner import Runner, report
 
 SITE = Path(__file__).parent / "fixtures" / "site"
 
@@ -696,7 +696,7 @@ def test_one_transcript_parser_for_runner_lint_and_conda_grammar():
     (the copy button's rule: `$ ` lines, then lines continued by a trailing backslash)."""
     from hpcdocs.condagrammar import checker
     from hpcdocs.lint.model import Script
-    from hpcdocs.snippets import console
+    from hpcdocs.snippettests import console
 
     text = "$ conda create -n a \\\n    python=3.11\nsample output \\\n$\n$ echo done\n"
     numbered = list(enumerate(text.splitlines(), 1))

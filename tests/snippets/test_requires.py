@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from hpcdocs.snippets import header, static
-from hpcdocs.snippets.__main__ import report as figures
-from hpcdocs.snippets.runner import Runner
+from hpcdocs.snippettests import header, static
+from hpcdocs.snippettests.__main__ import report as figures
+from hpcdocs.snippettests.runner import Runner
 from test_machinery import make_site as make_site_with_pages
 
 WHY = 'why="not on the test cluster"'

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import pytest
 from hpcdocs import facts
-from hpcdocs.snippets import Catalog, static
-from hpcdocs.snippets.runner import report
+from hpcdocs.snippettests import Catalog, static
+from hpcdocs.snippettests.runner import report
 
 RUNS = ("bash", "console", "python", "sbatch", "bsub")
 CATALOG = Catalog.load()  # at collection: paths, tiers and markers

@@ -16,7 +16,7 @@ import shlex
 
 import pytest
 from hpcdocs import ROOT
-from hpcdocs.snippets.runner import python_command, report
+from hpcdocs.snippettests.runner import python_command, report
 
 HERE = ROOT / "snippets" / "tensorflow-advanced"
 REQUEUE_SCRIPT = HERE / "04-requeue.sh"

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hpcdocs.snippets import console
+from hpcdocs.snippettests import console
 
 from . import matchspec
 from .parser import Parsed, parse
@@ -253,7 +253,7 @@ def _check_line(number: int, text: str, state: State) -> None:
 
 
 def _console_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """The commands of a console transcript (hpcdocs.snippets.console, the one
+    """The commands of a console transcript (hpcdocs.snippettests.console, the one
     transcript parser): `$ ` lines and their continuations."""
     return console.command_lines(lines)
 

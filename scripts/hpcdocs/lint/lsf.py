@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from hpcdocs.lint import lsf_values
-from hpcdocs.lint.cluster import Cluster, slurm_minutes
+from hpcdocs.lint.facts_view import Cluster, slurm_minutes
 from hpcdocs.lint.model import ERROR, WARNING, Finding, Script
 from hpcdocs.lint.options import command_words, directive_words, near_magic, suggest
 from hpcdocs.lint.scan import code_text, shell_parts

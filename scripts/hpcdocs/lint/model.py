@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from hpcdocs.snippets import console
+from hpcdocs.snippettests import console
 
 ERROR, WARNING = "error", "warning"
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from hpcdocs.lint import slurm_values
-from hpcdocs.lint.cluster import Cluster, slurm_megabytes, slurm_minutes
+from hpcdocs.lint.facts_view import Cluster, slurm_megabytes, slurm_minutes
 from hpcdocs.lint.model import ERROR, WARNING, Finding, Script
 from hpcdocs.lint.options import (
     Opt,

@@ -17,8 +17,8 @@ from docutils import nodes
 from docutils.utils import get_source_line
 from sphinx import addnodes
 
+from hpcdocs.rstimport import codefiles, tables
 from hpcdocs.rstimport import markdown as md
-from hpcdocs.rstimport import snippets, tables
 from hpcdocs.rstimport.inline import InlineMixin, one_line, wrap
 from hpcdocs.rstimport.report import NOT_CONVERTED, WARNING
 from hpcdocs.rstimport.site import AUTO_ID, Site, primary_id
@@ -482,7 +482,7 @@ class PageWriter(InlineMixin):
         if not code.strip():
             self.site.report.add(self.where(node), WARNING, "empty code block left out")
             return []
-        language = snippets.language_for(node.get("language", "text"), code)
+        language = codefiles.language_for(node.get("language", "text"), code)
         if node.get("language") is None and len(node.children) > 1:
             language = "text"  # parsed-literal: markup inside, shown as plain text
         return self.with_anchor(node, [self.snippet(node, code, language, caption)])
@@ -493,8 +493,8 @@ class PageWriter(InlineMixin):
     def snippet(self, node: nodes.Element, code: str, language: str, caption: str) -> str:
         """Write the code to a snippet file; the page includes it in a fenced block."""
         self.snippet_count += 1
-        step = snippets.step_name(caption, self.section_titles[-1], code)
-        name = f"{self.snippet_count:02d}-{step}{snippets.extension(language)}"
+        step = codefiles.step_name(caption, self.section_titles[-1], code)
+        name = f"{self.snippet_count:02d}-{step}{codefiles.extension(language)}"
         path = self.site.snippets_dir / self.docname / name
         source, line = get_source_line(node)
         where_file = self.site.where(source or self.source, None)
@@ -511,7 +511,7 @@ class PageWriter(InlineMixin):
                 WARNING,
                 "a line that reads as a snippet include was escaped with ';'",
             )
-        text = snippets.with_header(md.escape_snippet_lines(code), language, where_file, line)
+        text = codefiles.with_header(md.escape_snippet_lines(code), language, where_file, line)
         self.site.plan.add(path, text)
         options = ""
         if caption:
@@ -523,7 +523,7 @@ class PageWriter(InlineMixin):
         if hl_lines:
             options += ' hl_lines="' + " ".join(str(n) for n in hl_lines) + '"'
         include = path.relative_to(self.site.snippets_base).as_posix()
-        fence_lang = snippets.fence_language(language)
+        fence_lang = codefiles.fence_language(language)
         return f'``` {fence_lang}{options}\n--8<-- "{include}"\n```'
 
     def b_raw(self, node: nodes.raw) -> list[str]:

@@ -7,7 +7,7 @@ import argparse
 import signal
 import sys
 
-from hpcdocs.testcluster import cluster, render
+from hpcdocs.testcluster import lifecycle, render
 from hpcdocs.testcluster.plan import PlanError, make_plan
 
 EPILOG = """\
@@ -50,21 +50,21 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(render.env_exports(plan))
         return 0
     if args.command == "status":
-        ok, report = cluster.status(plan)
+        ok, report = lifecycle.status(plan)
         print(report)
         return 0 if ok else 1
     if args.command == "down":
         try:
-            cluster.down(plan, purge=args.purge)
-        except cluster.DownError as exc:
+            lifecycle.down(plan, purge=args.purge)
+        except lifecycle.DownError as exc:
             print(f"testcluster: down failed: {exc}", file=sys.stderr)
             return 1
         return 0
     # SIGTERM (e.g. `timeout`) stops the daemons this `up` started, as Ctrl-C does.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        seconds = cluster.up(plan)
-    except cluster.UpError as exc:
+        seconds = lifecycle.up(plan)
+    except lifecycle.UpError as exc:
         print(f"testcluster: up failed: {exc}", file=sys.stderr)
         return 1
     print(

@@ -3,7 +3,7 @@
 `up` starts one sshd per test cluster, on the second address of the cluster's
 subnet (127.0.77.2), port 22, with its own host key and sshd_config under
 $STATE/login/ (port 2222 where something else listens on 22: then the
-laptop's ssh is told so, see hpcdocs.snippets.laptop). cluster.yml's `login_host` resolves to that address through an
+laptop's ssh is told so, see hpcdocs.snippettests.laptop). cluster.yml's `login_host` resolves to that address through an
 /etc/hosts line of the cluster (hosts.py), so `ssh alice@login.hpc.example.edu`
 reaches it, as a reader's ssh reaches the real login node.
 

@@ -4,7 +4,7 @@ Before each task of every job step, the TaskProlog writes one file into the
 state directory's tasks/: what the task was given, as the task's environment
 says at its start (SLURM_CPUS_PER_TASK, OMP_NUM_THREADS, CUDA_VISIBLE_DEVICES,
 the node's step CPUs, the CPUs it may run on). The snippet tests read them
-(the task-* header keys, hpcdocs.snippets.runner) to check each task, not
+(the task-* header keys, hpcdocs.snippettests.runner) to check each task, not
 only each step as sacct records it.
 """
 

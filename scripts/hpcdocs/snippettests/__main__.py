@@ -13,7 +13,7 @@ import json
 import sys
 
 from hpcdocs import tested
-from hpcdocs.snippets import TIERS, Catalog, static
+from hpcdocs.snippettests import TIERS, Catalog, static
 
 COLUMNS = ("static", "login", "cluster", "gpu", "none")
 
@@ -147,8 +147,8 @@ def show(figures: dict) -> str:
 
 
 def run_by_hand(catalog: Catalog, paths: list[str], static_only: bool) -> int:
-    from hpcdocs.snippets.runner import Runner
-    from hpcdocs.snippets.runner import report as failure_report
+    from hpcdocs.snippettests.runner import Runner
+    from hpcdocs.snippettests.runner import report as failure_report
 
     status = 0
     runner = None
@@ -169,7 +169,7 @@ def run_by_hand(catalog: Catalog, paths: list[str], static_only: bool) -> int:
         if static_only or snip.error or snip.run in ("static", "none"):
             continue
         if runner is None:
-            from hpcdocs.snippets.cluster import ShellCluster
+            from hpcdocs.snippettests.shellcluster import ShellCluster
 
             runner = Runner(catalog, ShellCluster())
         outcome = runner.run(snip)

@@ -1,8 +1,9 @@
-"""The site's snippets: every file under snippets/, its `# test:` header, the
-pages that include it, and its test tier.
+"""The snippet tests' machinery: every file under snippets/ (the content), its
+`# test:` header, the pages that include it, and its test tier. The command is
+`snippets` (report | list | run).
 
-    from hpcdocs import snippets
-    catalog = snippets.Catalog.load()
+    from hpcdocs import snippettests
+    catalog = snippettests.Catalog.load()
     for snip in catalog.snippets: print(snip.path, snip.tier, snip.pages)
 
 A snippet whose header is broken is still listed (``snip.error`` says why), so
@@ -21,9 +22,9 @@ from functools import cached_property
 from pathlib import Path
 
 from hpcdocs import ROOT, facts
-from hpcdocs.snippets import console
-from hpcdocs.snippets.header import Header, HeaderError, parse, working_name
-from hpcdocs.snippets.pages import DOCS, Page, pages
+from hpcdocs.snippettests import console
+from hpcdocs.snippettests.header import Header, HeaderError, parse, working_name
+from hpcdocs.snippettests.pages import DOCS, Page, pages
 
 SNIPPETS = ROOT / "snippets"
 SKIP_NAMES = {"README.md", "__pycache__", ".DS_Store"}

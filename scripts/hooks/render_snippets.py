@@ -17,7 +17,7 @@ import hashlib
 from pathlib import Path
 
 from hpcdocs import ROOT, facts
-from hpcdocs.snippets.header import HEADER_LINES as TEST_HEADER
+from hpcdocs.snippettests.header import HEADER_LINES as TEST_HEADER
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 from mkdocs.structure.files import File

@@ -18,7 +18,7 @@ from hpcdocs.slurmspec import FINAL_STATES
 COMMENT = r"(?:#|//|--|%|!|;|REM\b|<!--|/\*)"
 HEADER_LINE = re.compile(rf"^[ \t]*{COMMENT}[ \t]*test:(.*?)(?:[ \t]*(?:-->|\*/))?[ \t]*$")
 COMMENT_LINE = re.compile(rf"^[ \t]*{COMMENT}")
-# Whole header lines, to remove them from what readers see (scripts/hooks/snippets.py).
+# Whole header lines, to remove them from what readers see (scripts/hooks/render_snippets.py).
 HEADER_LINES = re.compile(rf"^[ \t]*{COMMENT}[ \t]*test:.*(?:\n|$)", re.MULTILINE)
 RUNS = ("bash", "console", "python", "sbatch", "bsub", "static", "none")
 STATES = FINAL_STATES

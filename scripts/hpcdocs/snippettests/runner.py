@@ -26,10 +26,10 @@ from pathlib import Path
 
 from hpcdocs import ROOT, existing, facts
 from hpcdocs.slurmspec import FINAL_STATES
-from hpcdocs.snippets import Catalog, Snippet, console
-from hpcdocs.snippets.header import working_name
-from hpcdocs.snippets.laptop import file_size, read_from
-from hpcdocs.snippets.static import env_without_venv
+from hpcdocs.snippettests import Catalog, Snippet, console
+from hpcdocs.snippettests.header import working_name
+from hpcdocs.snippettests.laptop import file_size, read_from
+from hpcdocs.snippettests.static import env_without_venv
 
 WORKROOT = ROOT / ".cache" / "snippets" / "runs"
 KEEP_RUNS_S = 3600  # older working directories of a snippet are removed
@@ -138,7 +138,7 @@ class Runner:
     def laptop(self):
         """The throwaway home of the `login` snippets; None where no test login node runs."""
         if self._laptop is None:
-            from hpcdocs.snippets.laptop import Laptop
+            from hpcdocs.snippettests.laptop import Laptop
             from hpcdocs.testcluster import login
             from hpcdocs.testcluster.plan import make_plan
 

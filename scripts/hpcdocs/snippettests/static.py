@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from hpcdocs import ROOT
-from hpcdocs.snippets import Snippet, console
+from hpcdocs.snippettests import Snippet, console
 
 BIN = Path(sys.executable).parent  # the venv's shellcheck and ruff sit beside its python
 # Transcripts are typed line by line: `cd` without `|| exit` and variables set
