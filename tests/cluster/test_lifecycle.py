@@ -10,10 +10,10 @@ import os
 import signal
 import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
+from hpcdocs.poll import until
 from hpcdocs.testcluster import cluster as cluster_mod
 from hpcdocs.testcluster import hosts, procs
 from hpcdocs.testcluster.jobs import JobWatcher
@@ -65,10 +65,13 @@ def test_scratch_cluster_runs_jobs_on_its_own_nodes(scratch):
 
 def test_up_recovers_after_every_daemon_is_killed(scratch):
     procs.signal_all([p.pid for p in procs.ours(scratch.state)], signal.SIGKILL)
-    deadline = time.monotonic() + 10
-    while daemons(scratch):  # SIGKILL is asynchronous: poll until the kernel has reaped them
-        assert time.monotonic() < deadline, f"still alive after SIGKILL: {daemons(scratch)}"
-        time.sleep(0.02)
+    # SIGKILL is asynchronous: poll until the kernel has reaped them
+    until(
+        lambda: not daemons(scratch),
+        10,
+        lambda: f"still alive after SIGKILL: {daemons(scratch)}",
+        step=0.02,
+    )
     r = scratch.testcluster("up")
     assert r.returncode == 0, r.stderr
     assert scratch.testcluster("status").returncode == 0
@@ -121,10 +124,11 @@ def test_down_leaves_no_daemon_job_hosts_entry_or_device(scratch):
         timeout=60,
     )
     jobid = r.stdout.strip()
-    deadline = time.monotonic() + 20
-    while not any(p.comm == "slurmstepd" for p in procs.ours(scratch.state)):
-        assert time.monotonic() < deadline, f"job {jobid} did not start"
-        time.sleep(0.1)
+    until(
+        lambda: any(p.comm == "slurmstepd" for p in procs.ours(scratch.state)),
+        20,
+        f"job {jobid} started (a slurmstepd)",
+    )
     assert list((scratch.state / "dev").iterdir())
     started = {p.pid: p.comm for p in procs.ours(scratch.state)}
     assert scratch.testcluster("down").returncode == 0
