@@ -16,7 +16,6 @@ import pytest
 from hpcdocs.poll import until
 from hpcdocs.testcluster import cluster as cluster_mod
 from hpcdocs.testcluster import hosts, procs
-from hpcdocs.testcluster.jobs import JobWatcher
 from hpcdocs.testcluster.plan import make_plan
 from hpcdocs.testcluster.scratch import Scratch
 
@@ -37,16 +36,8 @@ def _proc_file(pid: str, name: str) -> bytes:
 
 
 def run_one_job(s: Scratch) -> str:
-    env = s.shell_env()
-    r = subprocess.run(
-        ["sbatch", "--parsable", "-o", "/dev/null", "--wrap", "hostname"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert r.returncode == 0, r.stderr
-    return JobWatcher(env, s.state / "log" / "jobcomp.log").wait(r.stdout.strip(), 60)
+    c = s.client()
+    return c.wait_job(c.sbatch("-o /dev/null --wrap hostname"))
 
 
 def test_up_is_idempotent(scratch):

@@ -97,6 +97,8 @@ def test_header_lines_are_joined_and_repeatable_keys_add_up():
             "# test: run=bash step-cpus-per-task=4\n",
             "step-cpus-per-task= has no effect with run=bash",
         ),
+        ("# test: run=console signal-early=x\n", "signal-early= has no effect with run=console"),
+        ("# test: run=sbatch signal-early=(\n", "x:1: signal-early='(' is not a regular"),
     ],
 )
 def test_header_errors_name_file_and_line(text, message):
@@ -155,6 +157,12 @@ def test_a_login_snippet_is_skipped_off_the_test_cluster(tmp_path):
     )
     assert got.outcome == "failed", got.reason
     assert "the test cluster's login node (sshd" in got.reason and "is not running" in got.reason
+
+
+def test_signal_early_is_read():
+    got = header.parse('# test: run=sbatch signal-early="^epoch 1000 "\nsrun true\n', "x")
+    assert got.signal_early == "^epoch 1000 "
+    assert header.parse("# test: run=sbatch\n", "x").signal_early is None
 
 
 def test_step_cpus_per_task_is_read():

@@ -24,7 +24,7 @@ RUNS = ("bash", "console", "python", "sbatch", "bsub", "static", "none")
 STATES = FINAL_STATES
 KEYS = ("run", "expect", "reject", "state", "exit", "timeout", "env", "args", "with", "needs",
         "why", "step-cpus-per-task", "home", "input", "prepare", "requires",
-        "cleanup")  # fmt: skip
+        "cleanup", "signal-early")  # fmt: skip
 FLAGS = ("gpu", "login", "fresh-home")
 REPEATABLE = ("expect", "reject", "with", "needs", "home", "requires")
 # requires=: command names, looked up on PATH (`apptainer`, `singularity`, `nvcc`).
@@ -43,6 +43,7 @@ ONLY_FOR = {
     "prepare": ("bash", "console", "python"),
     "requires": ("bash", "console", "python", "sbatch", "bsub"),
     "cleanup": ("bash", "console", "python"),
+    "signal-early": ("sbatch",),
 }
 
 
@@ -83,6 +84,7 @@ class Header:
     prepare: str | None = None  # shell commands run first: files the reader already has
     requires: list[str] = field(default_factory=list)  # commands that must be on PATH, else skip
     cleanup: str | None = None  # shell commands run last, pass or fail: undo what prepare= made
+    signal_early: str | None = None  # send the job's --signal once its output matches this
     lines: dict[str, int] = field(default_factory=dict)  # key -> line it was given on
     present: bool = False  # the file has at least one `# test:` line
 
@@ -148,14 +150,17 @@ def _take(header: Header, word: str, where: str, number: int) -> None:
         if value not in RUNS:
             raise HeaderError(f"{where}: run={value!r} is not one of {', '.join(RUNS)}")
         header.run = value
-    elif key in ("expect", "reject"):
+    elif key in ("expect", "reject", "signal-early"):
         try:
             re.compile(value, re.MULTILINE)
         except re.error as exc:
             raise HeaderError(
                 f"{where}: {key}={value!r} is not a regular expression: {exc}"
             ) from None
-        getattr(header, key).append(value)
+        if key == "signal-early":
+            header.signal_early = value
+        else:
+            getattr(header, key).append(value)
     elif key == "state":
         if value not in STATES:
             raise HeaderError(f"{where}: state={value!r} is not one of {', '.join(STATES)}")
