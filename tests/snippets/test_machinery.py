@@ -567,3 +567,30 @@ def test_cleanup_runs_after_the_snippet_pass_or_fail(tmp_path):
     assert header.parse("# test: run=console cleanup='x'\n", "x").cleanup == "x"
     with pytest.raises(header.HeaderError, match="cleanup= has no effect with run=sbatch"):
         header.parse("# test: run=sbatch cleanup=true\n", "x")
+
+
+def test_a_shared_outcome_runs_a_snippet_once_for_all_runners(tmp_path):
+    """Runner(shared=DIR), as the xdist workers of one test run have it: what one runner
+    ran (here as another's needs=), the next takes from DIR instead of running it again."""
+    counter = tmp_path / "count"
+    catalog = make_site(
+        tmp_path,
+        {"a/01-make.sh": f"# test: run=bash\necho x >> {counter}\n",
+         "a/02-use.sh": "# test: run=bash needs=a/01-make.sh\ntrue\n",
+         "a/03-fail.sh": "# test: run=bash\nexit 3\n"},
+        {},
+    )  # fmt: skip
+    shared = tmp_path / "shared"
+
+    def runner():
+        return Runner(catalog, LocalCluster(), workroot=tmp_path / "runs", gpu=(False, ""),
+                      shared=shared)  # fmt: skip
+
+    first, second = runner(), runner()
+    assert first.run(catalog["a/02-use.sh"]).outcome == "passed"
+    assert second.run(catalog["a/01-make.sh"]).outcome == "passed"
+    assert second.run(catalog["a/02-use.sh"]).outcome == "passed"
+    assert counter.read_text() == "x\n"  # made once
+    failed = first.run(catalog["a/03-fail.sh"])
+    again = second.run(catalog["a/03-fail.sh"])
+    assert again.outcome == failed.outcome == "failed" and again.reason == failed.reason
