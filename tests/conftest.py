@@ -80,6 +80,12 @@ TEST_GROUPS = {
 }
 SNIPPET_RUN_GROUPS = {
     "accounts/07-maintenance.console": "reservation",
+    # conda environments made through the stand-in's package cache, which conda/16-clean
+    # removes (16-clean needs= the environments other workers may be making)
+    "env-tools/01-mamba.console": "conda-state",
+    "env-tools/02-micromamba.sh": "conda-state",
+    "env-tools/09-conda-pack.console": "conda-state",
+    "jupyter/01-install.console": "conda-state",
 }
 
 

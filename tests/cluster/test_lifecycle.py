@@ -1,7 +1,7 @@
 """up, down and recovery, on a scratch cluster beside the shared one.
 
-The scratch cluster (node names tcn01..., subnet 127.0.78.0/24, its own state
-directory) can be crashed and stopped without disturbing other tests' jobs.
+The scratch cluster (node names tcn01..., subnet 127.0.78.0/24 or
+$HPCDOCS_SCRATCH_TEST_SUBNET, its own state directory) can be crashed and stopped without disturbing other tests' jobs.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from hpcdocs.testcluster import hosts, procs
 from hpcdocs.testcluster.plan import make_plan
 from hpcdocs.testcluster.scratch import Scratch
 
-CTL_ADDR = "127.0.78.1"
+# the scratch cluster's subnet (tests/cluster/conftest.py): 127.0.78 unless overridden
+NET = os.environ.get("HPCDOCS_SCRATCH_TEST_SUBNET", "127.0.78.0/24").rsplit(".", 1)[0]
+CTL_ADDR = f"{NET}.1"
 
 
 def daemons(s: Scratch) -> dict[str, int]:
@@ -82,7 +84,7 @@ def test_up_recovers_when_one_slurmd_died(scratch):
     [
         ("slurmctld", CTL_ADDR, 6817),
         ("mariadbd", CTL_ADDR, 3306),
-        ("slurmd", "127.0.78.11", 6818),  # node tcn01
+        ("slurmd", f"{NET}.11", 6818),  # node tcn01
     ],
 )
 def test_port_taken_fails_cleanly_with_the_daemons_error(scratch, daemon, addr, port):
