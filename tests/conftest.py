@@ -113,6 +113,7 @@ def xdist_group_of(item, catalog) -> str | None:
     return None
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks (--dist loadgroup)
 def pytest_collection_modifyitems(config, items):
     from hpcdocs.snippets import Catalog
 

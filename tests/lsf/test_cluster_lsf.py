@@ -141,9 +141,15 @@ def test_watch_peek_and_kill_a_running_job(lsf):
 
 @pytest.mark.slow
 def test_dependency(lsf):
-    first = job_id(lsf("bsub -o dep.out 'sleep 3; echo first'").stdout)
+    # The first job runs until the test lets it end: the second is seen pending however
+    # slowly this machine runs bjobs (a `sleep 3` could be over before the first look).
+    gate = lsf.dir / "go"
+    first = job_id(
+        lsf(f"bsub -o dep.out 'until [ -e {gate} ]; do sleep 0.1; done; echo first'").stdout
+    )
     second = job_id(lsf(f"bsub -w 'done({first})' -o dep.out 'echo second'").stdout)
-    wait_for_stat(lsf, second, "PEND", timeout=5)
+    wait_for_stat(lsf, second, "PEND")
+    gate.touch()
     assert lsf.cluster.wait_job(second, 60) == "COMPLETED"
     assert (lsf.dir / "dep.out").read_text().split() == ["first", "second"]
 
