@@ -30,6 +30,11 @@ def daemons(s: Scratch) -> dict[str, int]:
     }
 
 
+def node_names(s: Scratch) -> list[str]:
+    """The scratch cluster's nodes, in order (tcn01, tcn02, ...: its facts' prefixes)."""
+    return sorted(name.split(":", 1)[1] for name in daemons(s) if name.startswith("slurmd:"))
+
+
 def _proc_file(pid: str, name: str) -> bytes:
     try:
         return Path(f"/proc/{pid}/{name}").read_bytes()
@@ -53,7 +58,8 @@ def test_up_is_idempotent(scratch):
 
 def test_scratch_cluster_runs_jobs_on_its_own_nodes(scratch):
     assert run_one_job(scratch) == "COMPLETED"
-    assert any(line.split()[1] == "tcn01" for line in hosts.present(scratch.state))
+    first = node_names(scratch)[0]  # tcn01
+    assert any(line.split()[1] == first for line in hosts.present(scratch.state))
 
 
 def test_up_recovers_after_every_daemon_is_killed(scratch):
@@ -72,11 +78,12 @@ def test_up_recovers_after_every_daemon_is_killed(scratch):
 
 
 def test_up_recovers_when_one_slurmd_died(scratch):
-    victim = daemons(scratch)["slurmd:tcn02"]
+    name = f"slurmd:{node_names(scratch)[1]}"  # tcn02
+    victim = daemons(scratch)[name]
     os.kill(victim, signal.SIGKILL)
     r = scratch.testcluster("up")
     assert r.returncode == 0, r.stderr
-    assert daemons(scratch)["slurmd:tcn02"] != victim
+    assert daemons(scratch)[name] != victim
 
 
 @pytest.mark.parametrize(
