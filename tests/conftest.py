@@ -124,6 +124,21 @@ def pytest_collection_modifyitems(config, items):
         group = xdist_group_of(item, catalog)
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
+    if getattr(config.option, "loadgroup", False):  # an xdist worker, --dist loadgroup
+        _name_groups(items)
+
+
+def _name_groups(items) -> None:
+    """Name each grouped item `NODEID@GROUP`, which is how the xdist controller learns its
+    group. xdist 3.8 does this itself by setting item._nodeid, which pytest 9.2 no longer
+    reads (its node ids are item._id): without this every group would be spread over all
+    workers."""
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        mark = item.get_closest_marker("xdist_group")
+        if mark and "@" not in item.nodeid:
+            item._id = coerce_node_id(f"{item.nodeid}@{mark.args[0]}")
 
 
 def pytest_configure(config):
