@@ -473,6 +473,7 @@ class Runner:
         outcome.details.insert(0, f"job id: {jobid}")
         if header.signal_early:
             outcome.details.append(self._signal_early(snip, workdir, inputs, jobid))
+            outcome.details.append(self._room_after_requeue(snip, jobid))
         try:
             self.cluster.wait_job(jobid, header.timeout)
         except Exception as exc:  # the fixture's own timeout error, whatever its class
@@ -547,6 +548,35 @@ class Runner:
         return (
             f"signal-early: {' '.join(argv)} once the output matched {snip.header.signal_early!r}"
         )
+
+    def _room_after_requeue(self, snip: Snippet, jobid: str) -> str:
+        """signal-early=, after the first requeue: raise the job's time limit to the test's
+        timeout=, so that the requeued run finishes however slowly this machine runs
+        (each requeue waits in the queue, and a loaded machine would need many)."""
+
+        def seen() -> str:
+            shown = self._sh(["scontrol", "show", "job", "-o", jobid]).stdout
+            if re.search(r"\bRestarts=[1-9]", shown):
+                return "requeued"
+            if not re.search(
+                r"\bJobState=(PENDING|RUNNING|REQUEUED|CONFIGURING|COMPLETING)\b", shown
+            ):
+                return "ended"
+            return ""
+
+        try:
+            got = poll.until(seen, snip.header.timeout, f"job {jobid} requeued", step=0.5)
+        except poll.WaitTimeoutError:
+            return (
+                f"signal-early: job {jobid} was not requeued within timeout={snip.header.timeout}s"
+            )
+        if got == "ended":
+            return f"signal-early: job {jobid} ended without a requeue"
+        minutes = -(-snip.header.timeout // 60)
+        argv = ["scontrol", "update", f"JobId={jobid}", f"TimeLimit={minutes}"]
+        done = self._sh(argv)
+        said = "" if done.returncode == 0 else f" (failed: {last_line(done.stderr)})"
+        return f"signal-early: after the first requeue, {' '.join(argv)}{said}"
 
     def _states(self, jobid: str) -> dict[str, str]:
         """Final state of each job (and array task) from sacct, waiting out slurmdbd's lag."""
