@@ -7,6 +7,9 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST_ARGS ?=
+# pytest-xdist workers: the tests mostly wait on Slurm jobs, so more workers than
+# cores pay (measured on 2 cores: see the closing note of issue 13). TEST_WORKERS=0: no xdist.
+TEST_WORKERS ?= 6
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONUNBUFFERED := 1
 
@@ -26,7 +29,7 @@ export HPCDOCS_FACTS := $(abspath $(CLUSTER))
 endif
 
 .PHONY: help serve build test setup setup-docs setup-test setup-system lint \
-        links bench-site bench-cluster bench-import cluster-up cluster-down report outdated notebooks clean \
+        links bench bench-site bench-cluster bench-import cluster-up cluster-down report outdated notebooks clean \
         test-gpu container test-container check-container
 
 help:
@@ -42,6 +45,7 @@ help:
 	@echo "make links          external links per page (offline); make links ONLINE=1 fetches each"
 	@echo "make outdated       pages whose translation is older than their source"
 	@echo "make notebooks      rerun the notebook tutorials on the test cluster, store changed outputs"
+	@echo "make bench          the speed figures in one table (make test, strict build, test cluster)"
 	@echo "make bench-cluster  test-cluster timings"
 	@echo "make bench-site     weight of every page (raw, gzipped, requests) in chromium"
 	@echo "make bench-import   import-rst on a real guide of 7,000+ lines: seconds per run"
@@ -91,9 +95,18 @@ build: setup-docs
 
 # --- tests --------------------------------------------------------------------
 
+# Tests in a shuffled order (pytest-randomly; its seed is printed: -p randomly_seed=N
+# repeats an order, -p no:randomly keeps the files' order), on TEST_WORKERS workers;
+# --dist loadgroup keeps the tests of one xdist_group on one worker (tests/conftest.py).
+# The wall time goes to build/make-test.json, for make bench.
 test: setup-test
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@mkdir -p build; start=$$(date +%s); \
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure && \
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS); \
+	rc=$$?; \
+	printf '{"seconds": %s, "exit": %s, "workers": "%s", "date": "%s"}\n' \
+	  "$$(( $$(date +%s) - start ))" "$$rc" "$(TEST_WORKERS)" "$$(date -u +%FT%TZ)" > build/make-test.json; \
+	exit $$rc
 
 # The real-GPU tier (docs/*/on-cluster.md#real-gpus). On this machine's test cluster: the
 # snippets and notebook cells that only a real GPU can check (marker gpu; the CUDA builds are
@@ -119,6 +132,9 @@ outdated: setup-docs
 
 notebooks: setup-test
 	$(BIN)/regen-notebooks
+
+bench: setup-test
+	$(BIN)/bench
 
 bench-site: setup-test
 	$(BIN)/bench-site

@@ -1,7 +1,8 @@
 """Shared fixtures: the Slurm cluster every test area runs its commands on.
 
 `cluster` (session scope) brings the test cluster up once (`testcluster
-up`) and gives:
+up`), for all pytest-xdist workers of a run alike (under a file lock beside its
+state directory), and gives:
 
 - ``cluster.env``: the environment after ``eval "$(testcluster env)"``
   (SLURM_CONF, PATH, MODULEPATH, the exported `module` function, WORK, SCRATCH);
@@ -14,6 +15,10 @@ up`) and gives:
 - ``cluster.require_partition(name)`` / ``cluster.require_test_cluster(why)``: skip,
   with the reason, what the cluster in use lacks.
 
+A cluster this run started (it was down) is stopped when the run ends, on the
+controller once every worker is done; one that was up (a maintainer's `make
+cluster-up`) stays up.
+
 ``pytest --cluster=existing`` uses whatever sbatch is on PATH (a real site's
 login node) instead of starting the test cluster; its jobs are charged to
 cluster.yml's ``ci.account`` (SBATCH_ACCOUNT, SLURM_ACCOUNT, SALLOC_ACCOUNT:
@@ -22,17 +27,25 @@ hpcdocs.existing, docs/en/on-cluster.md).
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import functools
 import os
 import shutil
 import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
 from hpcdocs import command, existing
 from hpcdocs.testcluster.client import Cluster
+from hpcdocs.testcluster.plan import DEFAULT_STATE
 from hpcdocs.testcluster.scratch import env_after_eval
 
+pytest_plugins = ["hpcdocs.snippettests.testedplugin"]  # build/tested.json
+
 TESTCLUSTER = command("testcluster")
+RUN_ID = "HPCDOCS_TEST_RUN"  # one per pytest run, shared by its xdist workers (their env)
 
 
 def pytest_addoption(parser):
@@ -55,10 +68,122 @@ def pytest_report_header(config):
     return f"real GPU: {why}" if real else f"real GPU: none, gpu tests are skipped ({why})"
 
 
+# Tests that must not run beside each other. `make test` runs pytest-xdist with
+# --dist loadgroup: the tests of one xdist_group run one after another on one
+# worker (and a module- or session-scoped fixture they share is set up once).
+MODULE_GROUPS = {
+    # its own scratch cluster (subnet 127.0.79.0/24, .cache/testcluster-login)
+    "tests/cluster/test_login_node.py": "login-scratch",
+    # opens the shared cluster's munge directory to a throwaway user and closes it again
+    "tests/cluster/test_time_limit_user.py": "throwaway-user",
+    # one chromium; build/metrics.json is read, changed and written by each test
+    "tests/site/test_browser.py": "browser",
+    # the shared cluster's login node and its test user's home (as the login snippets)
+    "tests/snippets/test_jupyter.py": "login-node",
+}
+# a fixture: the scratch cluster of tests/cluster/conftest.py (subnet 127.0.78.0/24)
+FIXTURE_GROUPS = {"scratch": "scratch-cluster"}
+# maintenance reservations on all nodes: jobs that cross one wait (their time limits)
+TEST_GROUPS = {
+    "tests/cluster/test_queue_behaviour.py::"
+    "test_maintenance_reservation_holds_jobs_that_would_cross_it": "reservation",
+}
+SNIPPET_RUN_GROUPS = {
+    "accounts/07-maintenance.console": "reservation",
+    # conda environments made through the stand-in's package cache, which conda/16-clean
+    # removes (16-clean needs= the environments other workers may be making)
+    "env-tools/01-mamba.console": "conda-state",
+    "env-tools/02-micromamba.sh": "conda-state",
+    "env-tools/09-conda-pack.console": "conda-state",
+    "jupyter/01-install.console": "conda-state",
+}
+
+
+def _snippet_group(path: str, login: bool) -> str | None:
+    """The group of a snippet's run test (tests/snippets/test_snippets.py::test_run)."""
+    if login:  # one reader's laptop and the login node's test user: make a key, use it
+        return "login-node"
+    if path.startswith("conda/"):  # they install into, export and clean the shared envs
+        return "conda-state"
+    return SNIPPET_RUN_GROUPS.get(path)
+
+
+def xdist_group_of(item, catalog) -> str | None:
+    path, _, name = item.nodeid.partition("::")
+    if item.nodeid.split("[")[0] in TEST_GROUPS:
+        return TEST_GROUPS[item.nodeid.split("[")[0]]
+    if path in MODULE_GROUPS:
+        return MODULE_GROUPS[path]
+    if path == "tests/snippets/test_snippets.py" and name.startswith("test_run["):
+        snip = catalog()[item.callspec.params["path"]]
+        return _snippet_group(snip.path, bool(snip.header and snip.header.login))
+    for fixture, group in FIXTURE_GROUPS.items():
+        if fixture in getattr(item, "fixturenames", ()):
+            return group
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks (--dist loadgroup)
 def pytest_collection_modifyitems(config, items):
+    from hpcdocs.snippettests import Catalog
+
+    catalog = functools.cache(Catalog.load)
     for item in items:
         if "cluster" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.cluster)
+        group = xdist_group_of(item, catalog)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+    if getattr(config.option, "loadgroup", False):  # an xdist worker, --dist loadgroup
+        _name_groups(items)
+
+
+def _name_groups(items) -> None:
+    """Name each grouped item `NODEID@GROUP`, which is how the xdist controller learns its
+    group. xdist 3.8 does this itself by setting item._nodeid, which pytest 9.2 no longer
+    reads (its node ids are item._id): without this every group would be spread over all
+    workers."""
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        mark = item.get_closest_marker("xdist_group")
+        if mark and "@" not in item.nodeid:
+            item._id = coerce_node_id(f"{item.nodeid}@{mark.args[0]}")
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the controller, or a run without xdist
+        os.environ[RUN_ID] = uuid.uuid4().hex  # before xdist starts the workers
+
+
+def pytest_unconfigure(config):
+    """The end of the run (on the controller, after every worker): stop the test
+    cluster if this run started it."""
+    if hasattr(config, "workerinput") or config.getoption("--cluster") == "existing":
+        return
+    state = _state()
+    with _locked(state):
+        marker = _started_by(state)
+        if marker.exists() and marker.read_text() == os.environ.get(RUN_ID):
+            subprocess.run([str(TESTCLUSTER), "down"], capture_output=True, timeout=300)
+            marker.unlink()
+
+
+def _state() -> Path:
+    return Path(os.environ.get("TESTCLUSTER_DIR") or DEFAULT_STATE).resolve()
+
+
+def _started_by(state: Path) -> Path:
+    """Names the pytest run that started the cluster (it stops it at its end)."""
+    return state.with_name(state.name + ".started-by")
+
+
+@contextlib.contextmanager
+def _locked(state: Path):
+    state.parent.mkdir(parents=True, exist_ok=True)
+    with open(state.with_name(state.name + ".lock"), "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -67,16 +192,19 @@ def cluster(request) -> Cluster:
         if not shutil.which("sbatch"):
             pytest.skip("--cluster=existing: no sbatch on PATH")
         return Cluster(env=dict(os.environ, **existing.ci_env()), is_test_cluster=False)
-    was_up = subprocess.run([str(TESTCLUSTER), "status"], capture_output=True).returncode == 0
-    r = subprocess.run([str(TESTCLUSTER), "up"], capture_output=True, text=True, timeout=600)
-    if r.returncode:
-        pytest.fail(f"testcluster up failed:\n{r.stderr}{r.stdout}", pytrace=False)
-    if not was_up:
-        # Started for this session: stopped at its end, so `make test` leaves no daemon.
-        # A cluster that was already up (a maintainer's `make cluster-up`) stays up.
-        request.addfinalizer(
-            lambda: subprocess.run([str(TESTCLUSTER), "down"], capture_output=True, timeout=300)
-        )
+    state = _state()
+    with _locked(state):  # one `up` at a time: the first worker starts it, the others find it up
+        marker = _started_by(state)
+        was_up = subprocess.run([str(TESTCLUSTER), "status"], capture_output=True).returncode == 0
+        ours = was_up and marker.exists() and marker.read_text() == os.environ.get(RUN_ID)
+        if not ours:  # up also mends a cluster that lost a daemon
+            r = subprocess.run(
+                [str(TESTCLUSTER), "up"], capture_output=True, text=True, timeout=600
+            )
+            if r.returncode:
+                pytest.fail(f"testcluster up failed:\n{r.stderr}{r.stdout}", pytrace=False)
+        if not was_up:  # started for this run: stopped at its end (pytest_unconfigure)
+            marker.write_text(os.environ.get(RUN_ID, ""))
     env = env_after_eval(dict(os.environ))
     jobcomp = Path(env["TESTCLUSTER_DIR"]) / "log" / "jobcomp.log"
     return Cluster(env=env, is_test_cluster=True, jobcomp=jobcomp)

@@ -2,6 +2,7 @@
 # test: run=sbatch with=pytorch/checkpoint_train.py needs=conda/09-create-torch-env.sh
 # test: expect="^time limit near: saved epoch [0-9]+, requeueing$" expect="^resumed from checkpoint\.pt at epoch [0-9]+$"
 # test: expect="^job [0-9]+, restart [1-9][0-9]*$" expect="^finished all [0-9]+ epochs$" timeout=600
+# test: signal-early="^epoch 1000 loss "
 #SBATCH --job-name=requeue
 #SBATCH --partition={{ cluster.partitions.cpu.name }}
 #SBATCH --ntasks=1

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from hpcdocs import ROOT
 from hpcdocs.testcluster.plan import neighbour_subnet
 from hpcdocs.testcluster.scratch import Scratch
 
-# 127.0.78.0/24 beside the cluster's 127.0.77.0/24 (TESTCLUSTER_SUBNET moves both).
-SCRATCH_SUBNET = neighbour_subnet(1)
+# Another subnet and state directory for a run beside another such test run
+# (another checkout's make test): two scratch clusters on one subnet collide.
+SCRATCH_SUBNET = os.environ.get("HPCDOCS_SCRATCH_TEST_SUBNET") or neighbour_subnet(1)
+SCRATCH_STATE = Path(
+    os.environ.get("HPCDOCS_SCRATCH_TEST_DIR", ROOT / ".cache" / "testcluster-scratch")
+)
 
 TIMEOUT_SCRIPT = """#!/bin/bash
 trap 'echo got SIGTERM; exit 143' TERM
@@ -46,14 +53,14 @@ def timeout_job(cluster, tmp_path_factory):
 @pytest.fixture(scope="session")
 def _scratch_session(cluster):
     cluster.require_test_cluster("starts and crashes a second test cluster")
-    s = Scratch(ROOT / ".cache" / "testcluster-scratch", tag="t", subnet=SCRATCH_SUBNET)
+    s = Scratch(SCRATCH_STATE, tag="t", subnet=SCRATCH_SUBNET)
     yield s
     s.testcluster("down")
 
 
 @pytest.fixture
 def scratch(_scratch_session):
-    """A second test cluster (nodes tcn01..., subnet 127.0.78.0/24) that tests may
+    """A second test cluster (nodes tcn01..., subnet SCRATCH_SUBNET) that tests may
     crash, stop and break without disturbing jobs on the shared one.
 
     Brought up before every test that uses it (a no-op when it is up), so a test

@@ -20,6 +20,7 @@ import time
 import pytest
 import yaml
 from hpcdocs import ROOT, existing, facts, tested
+from hpcdocs.poll import until
 from hpcdocs.snippettests import Catalog
 from hpcdocs.snippettests.runner import Runner
 from hpcdocs.testcluster.client import Cluster
@@ -52,16 +53,16 @@ def run_existing(cluster, *args: str, env: dict | None = None) -> subprocess.Com
 
 
 def sacct_jobs(cluster, name: str, since: str) -> list[list[str]]:
-    """JobID, Account, Partition, State of the jobs called `name` started since `since`."""
-    deadline = time.monotonic() + 20
-    while True:
+    """JobID, Account, Partition, State of the jobs called `name` started since `since`
+    (waiting until sacct shows one: slurmdbd records a job a moment after it ends)."""
+
+    def rows():
         done = cluster.run(
             f"sacct -X -n -P -S {since} --name={name} -o JobID,Account,Partition,State", timeout=30
         )
-        rows = [line.split("|") for line in done.stdout.splitlines() if line.strip()]
-        if rows or time.monotonic() > deadline:
-            return rows
-        time.sleep(0.5)
+        return [line.split("|") for line in done.stdout.splitlines() if line.strip()]
+
+    return until(rows, 20, f"a job called {name} in sacct since {since}", step=0.5)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """up, down and recovery, on a scratch cluster beside the shared one.
 
-The scratch cluster (node names tcn01..., subnet 127.0.78.0/24, its own state
-directory) can be crashed and stopped without disturbing other tests' jobs.
+The scratch cluster (node names tcn01..., subnet 127.0.78.0/24 or
+$HPCDOCS_SCRATCH_TEST_SUBNET, its own state directory) can be crashed and stopped without disturbing other tests' jobs.
 """
 
 from __future__ import annotations
@@ -11,17 +11,18 @@ import os
 import signal
 import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
+from hpcdocs.poll import until
 from hpcdocs.testcluster import hosts, procs
 from hpcdocs.testcluster import lifecycle as cluster_mod
-from hpcdocs.testcluster.jobs import JobWatcher
 from hpcdocs.testcluster.plan import make_plan, neighbour_subnet
 from hpcdocs.testcluster.scratch import Scratch
 
-SCRATCH_NET = ipaddress.ip_network(neighbour_subnet(1))  # the scratch fixture's (conftest.py)
+SCRATCH_NET = ipaddress.ip_network(  # the scratch fixture's (conftest.py)
+    os.environ.get("HPCDOCS_SCRATCH_TEST_SUBNET") or neighbour_subnet(1)
+)
 CTL_ADDR = str(SCRATCH_NET[1])  # 127.0.78.1
 
 
@@ -29,6 +30,11 @@ def daemons(s: Scratch) -> dict[str, int]:
     return {
         name: p.pid for name, p in cluster_mod.running(make_plan(s.state, s.facts_file)).items()
     }
+
+
+def node_names(s: Scratch) -> list[str]:
+    """The scratch cluster's nodes, in order (tcn01, tcn02, ...: its facts' prefixes)."""
+    return sorted(name.split(":", 1)[1] for name in daemons(s) if name.startswith("slurmd:"))
 
 
 def _proc_file(pid: str, name: str) -> bytes:
@@ -39,16 +45,8 @@ def _proc_file(pid: str, name: str) -> bytes:
 
 
 def run_one_job(s: Scratch) -> str:
-    env = s.shell_env()
-    r = subprocess.run(
-        ["sbatch", "--parsable", "-o", "/dev/null", "--wrap", "hostname"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert r.returncode == 0, r.stderr
-    return JobWatcher(env, s.state / "log" / "jobcomp.log").wait(r.stdout.strip(), 60)
+    c = s.client()
+    return c.wait_job(c.sbatch("-o /dev/null --wrap hostname"))
 
 
 def test_up_is_idempotent(scratch):
@@ -62,15 +60,19 @@ def test_up_is_idempotent(scratch):
 
 def test_scratch_cluster_runs_jobs_on_its_own_nodes(scratch):
     assert run_one_job(scratch) == "COMPLETED"
-    assert any(line.split()[1] == "tcn01" for line in hosts.present(scratch.state))
+    first = node_names(scratch)[0]  # tcn01
+    assert any(line.split()[1] == first for line in hosts.present(scratch.state))
 
 
 def test_up_recovers_after_every_daemon_is_killed(scratch):
     procs.signal_all([p.pid for p in procs.ours(scratch.state)], signal.SIGKILL)
-    deadline = time.monotonic() + 10
-    while daemons(scratch):  # SIGKILL is asynchronous: poll until the kernel has reaped them
-        assert time.monotonic() < deadline, f"still alive after SIGKILL: {daemons(scratch)}"
-        time.sleep(0.02)
+    # SIGKILL is asynchronous: poll until the kernel has reaped them
+    until(
+        lambda: not daemons(scratch),
+        10,
+        lambda: f"still alive after SIGKILL: {daemons(scratch)}",
+        step=0.02,
+    )
     r = scratch.testcluster("up")
     assert r.returncode == 0, r.stderr
     assert scratch.testcluster("status").returncode == 0
@@ -78,11 +80,12 @@ def test_up_recovers_after_every_daemon_is_killed(scratch):
 
 
 def test_up_recovers_when_one_slurmd_died(scratch):
-    victim = daemons(scratch)["slurmd:tcn02"]
+    name = f"slurmd:{node_names(scratch)[1]}"  # tcn02
+    victim = daemons(scratch)[name]
     os.kill(victim, signal.SIGKILL)
     r = scratch.testcluster("up")
     assert r.returncode == 0, r.stderr
-    assert daemons(scratch)["slurmd:tcn02"] != victim
+    assert daemons(scratch)[name] != victim
 
 
 @pytest.mark.parametrize(
@@ -123,10 +126,11 @@ def test_down_leaves_no_daemon_job_hosts_entry_or_device(scratch):
         timeout=60,
     )
     jobid = r.stdout.strip()
-    deadline = time.monotonic() + 20
-    while not any(p.comm == "slurmstepd" for p in procs.ours(scratch.state)):
-        assert time.monotonic() < deadline, f"job {jobid} did not start"
-        time.sleep(0.1)
+    until(
+        lambda: any(p.comm == "slurmstepd" for p in procs.ours(scratch.state)),
+        20,
+        f"job {jobid} started (a slurmstepd)",
+    )
     assert list((scratch.state / "dev").iterdir())
     started = {p.pid: p.comm for p in procs.ours(scratch.state)}
     assert scratch.testcluster("down").returncode == 0

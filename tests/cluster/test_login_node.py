@@ -11,11 +11,11 @@ import os
 import signal
 import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 from hpcdocs import ROOT
+from hpcdocs.poll import until
 from hpcdocs.snippettests.laptop import Laptop
 from hpcdocs.testcluster import hosts, login, procs
 from hpcdocs.testcluster.plan import make_plan, neighbour_subnet
@@ -155,21 +155,17 @@ def test_rsync_resumes_an_interrupted_transfer(laptop, plan, tmp_path):
         stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     partial = remote / "images.npz"
-    deadline = time.monotonic() + 30
-    # rsync writes into a hidden temporary file first; wait until a part has arrived.
-    while time.monotonic() < deadline:
+
+    def part_arrived() -> bool:  # rsync writes into a hidden temporary file first
         temps = list(remote.glob(".images.npz.*")) if remote.exists() else []
-        if temps and temps[0].stat().st_size > size // 8:
-            break
-        time.sleep(0.05)
-    else:
-        pytest.fail("the slow rsync sent nothing within 30 s")
+        return bool(temps) and temps[0].stat().st_size > size // 8
+
+    until(part_arrived, 30, "an eighth of the file sent by the slow rsync", step=0.05)
     os.killpg(slow.pid, signal.SIGINT)  # the reader presses Ctrl-C (or the network drops)
     slow.communicate(timeout=30)
-    deadline = time.monotonic() + 10
-    while not partial.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)  # the receiver renames its temporary file to the name (--partial)
-    assert partial.exists() and 0 < partial.stat().st_size < size
+    # the receiver renames its temporary file to the name (--partial)
+    until(partial.exists, 10, f"{partial} kept by rsync --partial", step=0.05)
+    assert 0 < partial.stat().st_size < size
     kept = partial.stat().st_size
     again = on_laptop(laptop, f"rsync -avP data/ {dest}", tmp_path)
     assert again.returncode == 0, again.stdout + again.stderr

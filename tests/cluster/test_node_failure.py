@@ -26,7 +26,9 @@ def job_field(c, jobid: str, name: str) -> str:
 
 def test_dead_slurmd_marks_node_down_and_requeues_or_fails_its_jobs(scratch):
     c = scratch.client()
-    node = "tcn02"
+    plan = make_plan(scratch.state, scratch.facts_file)
+    slurmds = [n for n in cluster_mod.running(plan) if n.startswith("slurmd:")]
+    node = sorted(n.split(":", 1)[1] for n in slurmds)[1]  # tcn02
     keep = c.sbatch(f"-w {node} --requeue -o /dev/null --wrap 'sleep 300'")
     lose = c.sbatch(f"-w {node} --no-requeue -o /dev/null --wrap 'sleep 300'")
     jobs = (keep, lose)
@@ -35,7 +37,7 @@ def test_dead_slurmd_marks_node_down_and_requeues_or_fails_its_jobs(scratch):
         30,
         lambda: c.run("squeue").stdout,
     )
-    slurmd = cluster_mod.running(make_plan(scratch.state, scratch.facts_file))[f"slurmd:{node}"]
+    slurmd = cluster_mod.running(plan)[f"slurmd:{node}"]
     os.kill(slurmd.pid, signal.SIGKILL)
     try:
         # No answer for SlurmdTimeout (10 s; a just-started job's node gets some

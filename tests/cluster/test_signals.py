@@ -1,10 +1,13 @@
-"""scancel sends SIGTERM, then SIGKILL KillWait seconds later."""
+"""scancel sends SIGTERM, then SIGKILL KillWait seconds later; `--signal=SIG@SECONDS`
+reaches a job's steps before its time limit (what the requeue examples rely on, and
+what their tests' signal-early= stands in for: snippets/README.md)."""
 
 from __future__ import annotations
 
 import os
 import time
 
+import pytest
 from hpcdocs.poll import until
 
 TRAP_SCRIPT = """#!/bin/bash
@@ -59,3 +62,29 @@ def test_scancel_signal_only_signals(cluster, tmp_path):
     assert r.stdout.strip() == "RUNNING"  # a signal alone does not end the job
     cluster.run(f"scancel {jobid}")
     assert cluster.wait_job(jobid) == "CANCELLED"
+
+
+STEP_SIGNAL_SCRIPT = r"""#!/bin/bash
+#SBATCH --time=1
+#SBATCH --signal=USR1@45
+trap 'echo "batch shell got USR1"' USR1
+echo "start $(date +%s.%N)"
+srun bash -c 'trap "echo step got USR1 \$(date +%s.%N); exit 0" USR1; while :; do sleep 0.2; done'
+echo "step ended"
+"""
+
+
+@pytest.mark.slow
+def test_signal_before_the_time_limit_reaches_the_steps_not_the_batch_shell(cluster, tmp_path):
+    """--signal=USR1@45 with a one-minute limit: the steps get USR1 15-45 s after the
+    start (slurmctld checks limits every 30 s), the batch shell does not (no B:)."""
+    out = tmp_path / "signal.out"
+    (tmp_path / "job.sh").write_text(STEP_SIGNAL_SCRIPT)
+    jobid = cluster.sbatch(f"-o {out} job.sh", cwd=tmp_path)
+    assert cluster.wait_job(jobid, timeout=120) == "COMPLETED", out.read_text()
+    text = out.read_text()
+    start = float(text.split("start ")[1].split()[0])
+    got = [float(ln.split()[-1]) for ln in text.splitlines() if ln.startswith("step got USR1")]
+    assert got, text
+    assert got[0] - start < 60, (got[0] - start, text)  # before the limit, not at it
+    assert "step ended" in text and "batch shell got USR1" not in text, text

@@ -1,7 +1,6 @@
 """The LSF layer on the test cluster: real jobs submitted with bsub, watched with bjobs."""
 
 import re
-import time
 
 import pytest
 from hpcdocs import facts
@@ -122,12 +121,12 @@ def test_watch_peek_and_kill_a_running_job(lsf):
         "JOB_NAME",
         "SUBMIT_TIME",
     ]
-    peek = ""
-    for _ in range(20):
-        peek = lsf(f"bpeek {jid}").stdout
-        if "started" in peek:
-            break
-        time.sleep(0.5)
+
+    def peeked() -> str:
+        out = lsf(f"bpeek {jid}").stdout
+        return out if "started" in out else ""
+
+    peek = until(peeked, 10, f"'started' in bpeek {jid}", step=0.5)
     assert peek.startswith("<< output from stdout >>\nstarted")
     assert f"Job <{jid}>, Job Name <sleeper>" in lsf(f"bjobs -l {jid}").stdout
     killed = lsf(f"bkill {jid}")
@@ -142,9 +141,15 @@ def test_watch_peek_and_kill_a_running_job(lsf):
 
 @pytest.mark.slow
 def test_dependency(lsf):
-    first = job_id(lsf("bsub -o dep.out 'sleep 3; echo first'").stdout)
+    # The first job runs until the test lets it end: the second is seen pending however
+    # slowly this machine runs bjobs (a `sleep 3` could be over before the first look).
+    gate = lsf.dir / "go"
+    first = job_id(
+        lsf(f"bsub -o dep.out 'until [ -e {gate} ]; do sleep 0.1; done; echo first'").stdout
+    )
     second = job_id(lsf(f"bsub -w 'done({first})' -o dep.out 'echo second'").stdout)
-    wait_for_stat(lsf, second, "PEND", timeout=5)
+    wait_for_stat(lsf, second, "PEND")
+    gate.touch()
     assert lsf.cluster.wait_job(second, 60) == "COMPLETED"
     assert (lsf.dir / "dep.out").read_text().split() == ["first", "second"]
 
@@ -246,10 +251,7 @@ echo end
 def test_bkill_sends_a_signal_the_script_can_trap(lsf):
     (lsf.dir / "sig.sh").write_text(SIGNALLED)
     jid = job_id(lsf("bsub -o sig.out < sig.sh").stdout)
-    for _ in range(40):
-        if "ready" in lsf(f"bpeek {jid}").stdout:
-            break
-        time.sleep(0.25)
+    until(lambda: "ready" in lsf(f"bpeek {jid}").stdout, 10, f"'ready' in bpeek {jid}", step=0.25)
     r = lsf(f"bkill -s USR1 {jid}")
     assert r.stdout.strip() == f"Job <{jid}> is being signaled"
     assert lsf.cluster.wait_job(jid, 30) == "COMPLETED"

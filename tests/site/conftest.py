@@ -1,5 +1,13 @@
-"""Fixtures of the site tests: one strict build per session, served to Debian's chromium."""
+"""Fixtures of the site tests: one strict build per test run.
 
+Under pytest-xdist the first worker that needs the site builds it (under a file
+lock) and records the build's log in build/site-test.json with the run's id
+(HPCDOCS_TEST_RUN, tests/conftest.py); the other workers read that record
+instead of building again into the directory they are reading.
+"""
+
+import fcntl
+import json
 import os
 import subprocess
 import sys
@@ -10,23 +18,43 @@ import pytest
 from hpcdocs import ROOT, sitebench
 
 BUILD_DIR = ROOT / "build" / "site-test"
+RECORD = BUILD_DIR.with_suffix(".json")
 
 
 @pytest.fixture(scope="session")
 def built_site() -> dict:
     """Build the site once with --strict into build/site-test; return its log and time."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    start = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(BUILD_DIR)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
+    run = os.environ.get("HPCDOCS_TEST_RUN", "")
+    BUILD_DIR.parent.mkdir(parents=True, exist_ok=True)
+    with open(BUILD_DIR.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            record = json.loads(RECORD.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            record = {}
+        if not run or record.get("run") != run:
+            env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+            start = time.monotonic()
+            proc = subprocess.run(
+                [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(BUILD_DIR)],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            record = {
+                "run": run,
+                "seconds": time.monotonic() - start,
+                "returncode": proc.returncode,
+                "stdout": proc.stdout,
+                "stderr": proc.stderr,
+            }
+            RECORD.write_text(json.dumps(record), encoding="utf-8")
+    proc = subprocess.CompletedProcess(
+        ["mkdocs", "build", "--strict"], record["returncode"], record["stdout"], record["stderr"]
     )
-    seconds = time.monotonic() - start
-    return {"proc": proc, "seconds": seconds, "dir": Path(BUILD_DIR)}
+    return {"proc": proc, "seconds": record["seconds"], "dir": Path(BUILD_DIR)}
 
 
 @pytest.fixture(scope="module")

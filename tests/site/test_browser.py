@@ -2,7 +2,7 @@
 
 Playwright never downloads a browser here: it launches /usr/bin/chromium.
 Screenshots are kept in build/screenshots/ as test artefacts, and the weight of
-the home pages (hpcdocs.sitebench, as scripts/bench-site) goes to build/metrics.json.
+the home pages (hpcdocs.sitebench, as bench-site) goes to build/metrics.json.
 """
 
 from __future__ import annotations

@@ -157,7 +157,7 @@ def test_pruned_stylesheet_looks_the_same_as_the_full_one(built_site, path, sche
 
 
 def test_notebook_pages_weigh_less(built_site):
-    """Not a budget (that is the home pages'): the figures, as scripts/bench-site has them,
+    """Not a budget (that is the home pages'): the figures, as bench-site has them,
     without a browser: the page and its stylesheets."""
     site: Path = built_site["dir"]
     for path in NOTEBOOK_PAGES:

@@ -32,13 +32,12 @@ import os
 import re
 import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-import pytest
 from hpcdocs import facts
+from hpcdocs.poll import until
 from hpcdocs.snippettests import Catalog, console
 from hpcdocs.snippettests.runner import Runner
 
@@ -73,14 +72,7 @@ def shape(sample: str) -> str:
 
 
 def wait_for(what: str, check, timeout: float, explain=lambda: ""):
-    deadline = time.monotonic() + timeout
-    while True:
-        got = check()
-        if got:
-            return got
-        if time.monotonic() > deadline:
-            pytest.fail(f"after {timeout:.0f}s still no {what}\n{explain()}")
-        time.sleep(0.5)
+    return until(check, timeout, lambda: f"{what}\n{explain()}", step=0.5)
 
 
 def jupyter_processes(port: int) -> list[str]:

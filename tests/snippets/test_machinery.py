@@ -101,6 +101,8 @@ def test_header_lines_are_joined_and_repeatable_keys_add_up():
             "# test: run=bash step-cpus-per-task=4\n",
             "step-cpus-per-task= has no effect with run=bash",
         ),
+        ("# test: run=console signal-early=x\n", "signal-early= has no effect with run=console"),
+        ("# test: run=sbatch signal-early=(\n", "x:1: signal-early='(' is not a regular"),
     ],
 )
 def test_header_errors_name_file_and_line(text, message):
@@ -159,6 +161,12 @@ def test_a_login_snippet_is_skipped_off_the_test_cluster(tmp_path):
     )
     assert got.outcome == "failed", got.reason
     assert "the test cluster's login node (sshd" in got.reason and "is not running" in got.reason
+
+
+def test_signal_early_is_read():
+    got = header.parse('# test: run=sbatch signal-early="^epoch 1000 "\nsrun true\n', "x")
+    assert got.signal_early == "^epoch 1000 "
+    assert header.parse("# test: run=sbatch\n", "x").signal_early is None
 
 
 def test_step_cpus_per_task_is_read():
@@ -716,3 +724,30 @@ def test_one_transcript_parser_for_runner_lint_and_conda_grammar():
         (1, "conda create -n a \\\n    python=3.11"),
         (5, "echo done"),
     ]
+
+
+def test_a_shared_outcome_runs_a_snippet_once_for_all_runners(tmp_path):
+    """Runner(shared=DIR), as the xdist workers of one test run have it: what one runner
+    ran (here as another's needs=), the next takes from DIR instead of running it again."""
+    counter = tmp_path / "count"
+    catalog = make_site(
+        tmp_path,
+        {"a/01-make.sh": f"# test: run=bash\necho x >> {counter}\n",
+         "a/02-use.sh": "# test: run=bash needs=a/01-make.sh\ntrue\n",
+         "a/03-fail.sh": "# test: run=bash\nexit 3\n"},
+        {},
+    )  # fmt: skip
+    shared = tmp_path / "shared"
+
+    def runner():
+        return Runner(catalog, LocalCluster(), workroot=tmp_path / "runs", gpu=(False, ""),
+                      shared=shared)  # fmt: skip
+
+    first, second = runner(), runner()
+    assert first.run(catalog["a/02-use.sh"]).outcome == "passed"
+    assert second.run(catalog["a/01-make.sh"]).outcome == "passed"
+    assert second.run(catalog["a/02-use.sh"]).outcome == "passed"
+    assert counter.read_text() == "x\n"  # made once
+    failed = first.run(catalog["a/03-fail.sh"])
+    again = second.run(catalog["a/03-fail.sh"])
+    assert again.outcome == failed.outcome == "failed" and again.reason == failed.reason

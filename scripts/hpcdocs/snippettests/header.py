@@ -24,7 +24,7 @@ RUNS = ("bash", "console", "python", "sbatch", "bsub", "static", "none")
 STATES = FINAL_STATES
 KEYS = ("run", "expect", "reject", "state", "exit", "timeout", "env", "args", "with", "needs",
         "why", "step-cpus-per-task", "home", "input", "prepare", "requires",
-        "cleanup", "task-omp", "task-gpus", "tested-by")  # fmt: skip
+        "cleanup", "task-omp", "task-gpus", "tested-by", "signal-early")  # fmt: skip
 FLAGS = ("gpu", "login", "fresh-home")
 REPEATABLE = ("expect", "reject", "with", "needs", "home", "requires")
 # requires=: command names, looked up on PATH (`apptainer`, `singularity`, `nvcc`).
@@ -46,6 +46,7 @@ ONLY_FOR = {
     "requires": ("bash", "console", "python", "sbatch", "bsub"),
     "cleanup": ("bash", "console", "python"),
     "tested-by": ("static",),
+    "signal-early": ("sbatch",),
 }
 # tested-by=: the test that runs a static snippet instead (tests/FILE.py::FUNCTION); the
 # coverage test checks the function exists and its module reads the snippet by its path.
@@ -92,6 +93,7 @@ class Header:
     requires: list[str] = field(default_factory=list)  # commands that must be on PATH, else skip
     cleanup: str | None = None  # shell commands run last, pass or fail: undo what prepare= made
     tested_by: str | None = None  # tests/FILE.py::FUNCTION that runs this static snippet instead
+    signal_early: str | None = None  # send the job's --signal once its output matches this
     lines: dict[str, int] = field(default_factory=dict)  # key -> line it was given on
     present: bool = False  # the file has at least one `# test:` line
 
@@ -157,14 +159,17 @@ def _take(header: Header, word: str, where: str, number: int) -> None:
         if value not in RUNS:
             raise HeaderError(f"{where}: run={value!r} is not one of {', '.join(RUNS)}")
         header.run = value
-    elif key in ("expect", "reject"):
+    elif key in ("expect", "reject", "signal-early"):
         try:
             re.compile(value, re.MULTILINE)
         except re.error as exc:
             raise HeaderError(
                 f"{where}: {key}={value!r} is not a regular expression: {exc}"
             ) from None
-        getattr(header, key).append(value)
+        if key == "signal-early":
+            header.signal_early = value
+        else:
+            getattr(header, key).append(value)
     elif key == "state":
         if value not in STATES:
             raise HeaderError(f"{where}: state={value!r} is not one of {', '.join(STATES)}")

@@ -6,12 +6,22 @@ tests' `cluster` fixture (tests/conftest.py) or, for `snippets run`,
 the same thing built here: anything with ``.env`` (a dict) and
 ``.wait_job(jobid, timeout)``. Each snippet runs in a fresh working directory
 under .cache/snippets/runs/PATH.XXXX/ (kept an hour, for a look by hand).
+
+``shared=DIR`` (the tests, under pytest-xdist: one DIR per test run) makes a
+snippet run once for all the processes of that run: the first to need it (a
+test, or another snippet's needs=) runs it under a lock and records its outcome
+in DIR; the others wait for the lock and take the record, so a conda
+environment is built once however many workers need it. `login` snippets, whose
+state is this Runner's own throwaway home, always run here.
 """
 
 from __future__ import annotations
 
 import atexit
 import copy
+import dataclasses
+import fcntl
+import json
 import os
 import pwd
 import re
@@ -24,7 +34,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hpcdocs import ROOT, existing, facts
+from hpcdocs import ROOT, existing, facts, poll
 from hpcdocs.slurmspec import FINAL_STATES
 from hpcdocs.snippettests import Catalog, Snippet, console
 from hpcdocs.snippettests.header import working_name
@@ -79,8 +89,16 @@ def gpu_status() -> tuple[bool, str]:
 
 
 class Runner:
-    def __init__(self, catalog: Catalog, cluster, workroot: Path = WORKROOT, gpu=None):
+    def __init__(
+        self,
+        catalog: Catalog,
+        cluster,
+        workroot: Path = WORKROOT,
+        gpu=None,
+        shared: Path | None = None,
+    ):
         self.catalog = catalog
+        self.shared = shared  # outcomes shared with other processes of the run (above)
         self.cluster = cluster
         self.workroot = workroot
         # (real GPU, why not); or a function giving it, asked at the first `gpu` snippet
@@ -161,6 +179,23 @@ class Runner:
     def run(self, snip: Snippet) -> Outcome:
         if snip.path in self.done:
             return self.done[snip.path]
+        if self.shared is None or snip.header.login:
+            return self._run_timed(snip)
+        self.shared.mkdir(parents=True, exist_ok=True)
+        slug = snip.path.replace("/", "__")
+        record = self.shared / f"{slug}.json"
+        with open(self.shared / f"{slug}.lock", "w") as lock:
+            # Held while it runs: a needs= inside takes its own lock (needs= has no cycles).
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if record.exists():
+                outcome = Outcome(**json.loads(record.read_text(encoding="utf-8")))
+                self.done[snip.path] = outcome
+                return outcome
+            outcome = self._run_timed(snip)
+            record.write_text(json.dumps(dataclasses.asdict(outcome)), encoding="utf-8")
+            return outcome
+
+    def _run_timed(self, snip: Snippet) -> Outcome:
         # Its own time only: snippets it needs (needs=, with= users) count their own.
         start, nested_before, self._nested = time.monotonic(), self._nested, 0.0
         outcome = self._run(snip)
@@ -436,6 +471,9 @@ class Runner:
             )
         jobid = found.group(1)
         outcome.details.insert(0, f"job id: {jobid}")
+        if header.signal_early:
+            outcome.details.append(self._signal_early(snip, workdir, inputs, jobid))
+            outcome.details.append(self._room_after_requeue(snip, jobid))
         try:
             self.cluster.wait_job(jobid, header.timeout)
         except Exception as exc:  # the fixture's own timeout error, whatever its class
@@ -498,6 +536,87 @@ class Runner:
             from hpcdocs.testcluster import tasks
 
             tasks.forget(directory, jobid)
+
+    def _signal_early(self, snip: Snippet, workdir: Path, inputs: set[str], jobid: str) -> str:
+        """signal-early=REGEX: once the job's output matches, send it the signal its
+        `#SBATCH --signal=[B:]SIG@SECONDS` asks for, as Slurm would SECONDS before the
+        time limit, unless Slurm has sent it already (the job was requeued). The job
+        then takes the path it takes near its time limit (save, requeue) whatever this
+        machine's speed; the delivery by Slurm itself is tested in
+        tests/cluster/test_signals.py."""
+        asked = re.search(
+            r"^#SBATCH\s+--signal=(B:)?(?:SIG)?([A-Z0-9]+)@\d+", self.render(snip), re.M
+        )
+        if not asked:
+            raise SnippetError(
+                f"{snip.source}: signal-early= but the script has no #SBATCH --signal="
+            )
+        batch, name = asked.groups()
+        pattern = re.compile(snip.header.signal_early, re.M)
+
+        def ready() -> str:
+            shown = self._sh(["scontrol", "show", "job", "-o", jobid]).stdout
+            if re.search(r"\bRestarts=[1-9]", shown):
+                return "requeued"  # Slurm's own signal came first: nothing to send
+            if pattern.search(job_output(workdir, inputs)):
+                return "output"
+            if not re.search(r"\bJobState=(PENDING|RUNNING|REQUEUED|CONFIGURING)\b", shown):
+                return "ended"
+            return ""
+
+        try:
+            got = poll.until(
+                ready,
+                snip.header.timeout,
+                f"{snip.header.signal_early!r} in the output of job {jobid}",
+                step=0.2,
+            )
+        except poll.WaitTimeoutError as exc:
+            self._sh(["scancel", jobid])
+            raise SnippetError(f"{snip.source}: signal-early=: {exc} (cancelled)") from None
+        if got == "requeued":
+            return f"signal-early: not sent, job {jobid} was requeued before its output matched"
+        if got == "ended":
+            raise SnippetError(
+                f"{snip.source}: job {jobid} ended before its output matched "
+                f"signal-early={snip.header.signal_early!r}"
+            )
+        argv = ["scancel", f"--signal={name}", *(["--batch"] if batch else []), jobid]
+        done = self._sh(argv)
+        if done.returncode:
+            raise SnippetError(f"{snip.source}: {' '.join(argv)} failed: {last_line(done.stderr)}")
+        return (
+            f"signal-early: {' '.join(argv)} once the output matched {snip.header.signal_early!r}"
+        )
+
+    def _room_after_requeue(self, snip: Snippet, jobid: str) -> str:
+        """signal-early=, after the first requeue: raise the job's time limit to the test's
+        timeout=, so that the requeued run finishes however slowly this machine runs
+        (each requeue waits in the queue, and a loaded machine would need many)."""
+
+        def seen() -> str:
+            shown = self._sh(["scontrol", "show", "job", "-o", jobid]).stdout
+            if re.search(r"\bRestarts=[1-9]", shown):
+                return "requeued"
+            if not re.search(
+                r"\bJobState=(PENDING|RUNNING|REQUEUED|CONFIGURING|COMPLETING)\b", shown
+            ):
+                return "ended"
+            return ""
+
+        try:
+            got = poll.until(seen, snip.header.timeout, f"job {jobid} requeued", step=0.5)
+        except poll.WaitTimeoutError:
+            return (
+                f"signal-early: job {jobid} was not requeued within timeout={snip.header.timeout}s"
+            )
+        if got == "ended":
+            return f"signal-early: job {jobid} ended without a requeue"
+        minutes = -(-snip.header.timeout // 60)
+        argv = ["scontrol", "update", f"JobId={jobid}", f"TimeLimit={minutes}"]
+        done = self._sh(argv)
+        said = "" if done.returncode == 0 else f" (failed: {last_line(done.stderr)})"
+        return f"signal-early: after the first requeue, {' '.join(argv)}{said}"
 
     def _states(self, jobid: str) -> dict[str, str]:
         """Final state of each job (and array task) from sacct, waiting out slurmdbd's lag."""
