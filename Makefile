@@ -9,7 +9,7 @@ PORT   ?= 8000
 PYTEST_ARGS ?=
 # pytest-xdist workers: the tests mostly wait on Slurm jobs, so more workers than
 # cores pay (measured on 2 cores: see the closing note of issue 13). TEST_WORKERS=0: no xdist.
-TEST_WORKERS ?= 6
+TEST_WORKERS ?= 4
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONUNBUFFERED := 1
 
