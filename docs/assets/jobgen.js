@@ -273,8 +273,13 @@ function lsf(facts, c, t, v) {
     if (slots > 1) lines.push(d('-R "span[hosts=1]"', t.c_span1));
   }
   const unit = LSF_UNITS[String(facts.lsf.unit_for_limits).toUpperCase()] || 1024;
-  const perSlot = facts.lsf.reserve_per_task;
-  const mem = Math.ceil((n.mem * unit) / (perSlot ? perHost : 1));
+  // Several slots: the memory per host, said so (/host), as the templates write it, so the
+  // figure means the same whether the centre reserves per slot (RESOURCE_RESERVE_PER_TASK)
+  // or per host. One slot: the bare figure in LSF_UNIT_FOR_LIMITS.
+  const perSlot = slots > 1 ? false : facts.lsf.reserve_per_task;
+  const mem = slots > 1
+    ? (Number.isInteger(n.mem) ? `${n.mem}GB/host` : `${Math.ceil(n.mem * 1024)}MB/host`)
+    : Math.ceil(n.mem * unit);
   lines.push(d(`-R "rusage[mem=${mem}]"`, t.c_rusage(perSlot)), d(`-W ${lsfTime(secs)}`, t.c_W));
   lines.push(c.output ? d(`-o ${c.output}`) : d(`-o ${c.name}.%J${range ? ".%I" : ""}.out`, t.c_lsf_o(range)));
   if (c.email) lines.push(d("-N", t.c_mailN), d(`-u ${c.email}`, t.c_u));

@@ -40,6 +40,12 @@ def nbval(path: Path, env: dict, *extra: str) -> subprocess.CompletedProcess:
         "no:cacheprovider",
         "-p",
         "no:nb_regression",
+        # a notebook's cells run in their order: never shuffled (pytest-randomly), never
+        # spread over workers (xdist)
+        "-p",
+        "no:randomly",
+        "-p",
+        "no:xdist",
         "-o",
         "addopts=",
         "--rootdir",

@@ -53,7 +53,9 @@ ORDER = [
     "launch",
 ]
 SELECTS = {"scheduler", "partition", "gputype", "launch"}
-DEFAULTS = {
+DEFAULTS = {  # every field, so that no case depends on the one before it (shuffled order)
+    "partition": "cpu",
+    "launch": "none",
     "nodes": "1",
     "tasks": "1",
     "cpus": "1",

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hpcdocs import ROOT, facts, i18n, tabs
+from hpcdocs import ROOT, facts, i18n, printpdf, tabs
 from hpcdocs.testcluster import plan as plan_mod
 
 PROFILES = {"default": ROOT / "cluster.yml"} | {
@@ -146,6 +146,8 @@ def page_texts(site: Path):
         if not path.is_file():
             continue
         rel = path.relative_to(site)
+        if path.name == printpdf.PRINT_NAME:
+            continue  # the PDF's print page: every page again, each checked on its own above
         if path.suffix == ".html":
             yield rel, html.unescape(TAG.sub("", path.read_text("utf-8")))
         elif "downloads" in rel.parts:
