@@ -27,6 +27,7 @@ import os
 import pwd
 import secrets
 import subprocess
+import sys
 from pathlib import Path
 
 from hpcdocs.testcluster import procs, render
@@ -120,6 +121,25 @@ def sshd_config(plan: Plan, listen_port: int) -> str:
     )
 
 
+def let_user_run_python(user: str) -> list[Path]:
+    """The project's commands on the login node's PATH (the conda stand-in, whose link is
+    .venv/bin/conda-standin) run with the venv's Python, whose interpreter may lie below a
+    directory only root may enter (pyenv's /root/.pyenv here). The test user gets search
+    permission (x) on each such directory by an ACL entry for that user alone, as every user
+    of a real cluster may run its conda; nothing else of those directories opens to anyone.
+    Returns the directories changed."""
+    changed = []
+    for directory in reversed(Path(os.path.realpath(sys.executable)).parents):
+        if directory.stat().st_mode & 0o001:
+            continue
+        subprocess.run(
+            ["setfacl", "-m", f"u:{user}:x", str(directory)],
+            check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        changed.append(directory)
+    return changed
+
+
 def ensure_user() -> pwd.struct_passwd:
     """The test account (no home on the machine: sshd's namespace has it), with a password."""
     try:
@@ -132,6 +152,7 @@ def ensure_user() -> pwd.struct_passwd:
         )  # fmt: skip
         entry = pwd.getpwnam(USER)
         PASSWORD_FILE.unlink(missing_ok=True)
+    let_user_run_python(USER)
     if not PASSWORD_FILE.exists():
         PASSWORD_FILE.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         render.write(PASSWORD_FILE, secrets.token_urlsafe(18) + "\n", 0o600)
