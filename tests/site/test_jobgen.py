@@ -269,7 +269,9 @@ def asks_for(case: dict, script: str) -> None:
         slots = case["nodes"] * case["tasks"] * case["cpus"]
         assert f"-q {part['name']}" in opts
         assert f"-n {slots}" in opts
-        assert f'-R "rusage[mem={case["mem"] * 1024}]"' in opts
+        # several slots: per host, said so (as the templates); one slot: MB (unit_for_limits)
+        mem = f"{case['mem']}GB/host" if slots > 1 else case["mem"] * 1024
+        assert f'-R "rusage[mem={mem}]"' in opts
         h, m, _ = case["time"].split(":")
         assert f"-W {int(h)}:{m}" in opts
         assert (f'-gpu "num={case["gpus"]}"' in opts) == bool(case["gpus"])
