@@ -55,7 +55,6 @@ ORDER = [
 SELECTS = {"scheduler", "partition", "gputype", "launch"}
 DEFAULTS = {  # every field, so that no case depends on the one before it (shuffled order)
     "partition": "cpu",
-    "launch": "none",
     "nodes": "1",
     "tasks": "1",
     "cpus": "1",
