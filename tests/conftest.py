@@ -105,6 +105,8 @@ def _snippet_group(path: str, login: bool) -> str | None:
         return "login-node"
     if path.startswith("conda/"):  # they install into, export and clean the shared envs
         return "conda-state"
+    if path.startswith("monitoring/"):  # each finds "the" job named train-demo (squeue --name)
+        return "monitoring"
     return SNIPPET_RUN_GROUPS.get(path)
 
 
