@@ -15,7 +15,7 @@ generated from the schema.
 
 from __future__ import annotations
 
-from hpcdocs import facts, factsdoc, tabs
+from hpcdocs import ROOT, facts, factsdoc, tabs
 from mkdocs.exceptions import PluginError
 
 
@@ -24,6 +24,14 @@ def on_config(config, **kwargs):
         facts.load()
     except (facts.FactsError, OSError) as exc:
         raise PluginError(str(exc)) from None
+    # mkdocs-jupyter's cache: each build evicts the entries it did not use, so a build for
+    # another facts file (a profile, clusters/NAME.yml) keeps its own beside the default's:
+    # builds that run at once (tests/site/test_profiles.py) then never remove each other's.
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    if jupyter is not None and facts.FACTS_FILE.resolve() != (ROOT / "cluster.yml").resolve():
+        jupyter.config["cache_dir"] = str(
+            ROOT / ".cache" / f"mkdocs-jupyter-{facts.FACTS_FILE.stem}"
+        )
     return config
 
 

@@ -112,8 +112,7 @@ def distinctive(data: dict) -> dict[str, str]:
 
 
 def build(name: str, facts_file: Path, out: Path) -> subprocess.Popen:
-    env = dict(os.environ, HPCDOCS_FACTS=str(facts_file), NO_MKDOCS_2_WARNING="1",
-               HPCDOCS_JUPYTER_CACHE=str(ROOT / ".cache" / f"mkdocs-jupyter-{name}"))  # fmt: skip
+    env = dict(os.environ, HPCDOCS_FACTS=str(facts_file), NO_MKDOCS_2_WARNING="1")
     return subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
         cwd=ROOT,

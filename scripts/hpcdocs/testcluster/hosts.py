@@ -1,8 +1,10 @@
 """/etc/hosts entries for the test cluster's node names.
 
 Each line ends with a marker comment naming the state directory, so `down`
-removes exactly the lines its `up` added. The file is rewritten in place (it
-may be a bind mount, which a rename would break).
+removes exactly the lines its `up` added. The new file replaces the old by a
+rename, so a program resolving a name meanwhile never reads a half-written file;
+where /etc/hosts is a bind mount (a container), which a rename cannot replace, it
+is rewritten in place.
 """
 
 from __future__ import annotations
@@ -23,6 +25,18 @@ def _locked():
         yield
 
 
+def _write(lines: list[str]) -> None:
+    text = "\n".join(lines) + "\n"
+    new = HOSTS.with_name(f".{HOSTS.name}.testcluster-new")
+    try:
+        new.write_text(text, encoding="utf-8")
+        os.chmod(new, HOSTS.stat().st_mode & 0o7777)
+        os.replace(new, HOSTS)
+    except OSError:  # a bind mount (EBUSY), or a folder we may not write in
+        new.unlink(missing_ok=True)
+        HOSTS.write_text(text, encoding="utf-8")
+
+
 def _marker(state: Path) -> str:
     return f"# testcluster {state}"
 
@@ -39,7 +53,7 @@ def add(state: Path, entries: list[tuple[str, str]]) -> None:
         kept = _without(lines, state)
         wanted = kept + [f"{addr}\t{name}\t{_marker(state)}" for addr, name in entries]
         if wanted != lines:
-            HOSTS.write_text("\n".join(wanted) + "\n", encoding="utf-8")
+            _write(wanted)
 
 
 def remove(state: Path) -> None:
@@ -47,7 +61,7 @@ def remove(state: Path) -> None:
         lines = HOSTS.read_text(encoding="utf-8").splitlines()
         kept = _without(lines, state)
         if kept != lines:
-            HOSTS.write_text("\n".join(kept) + "\n", encoding="utf-8")
+            _write(kept)
 
 
 def present(state: Path) -> list[str]:
