@@ -7,7 +7,7 @@ from pathlib import Path
 from hpcdocs import ROOT, command
 from hpcdocs.snippettests import console
 
-SNIPPET = ROOT / "snippets" / "about-testing" / "04-lint-jobscript.console"
+SNIPPET = ROOT / "snippets" / "about-testing/04-lint-jobscript.console"
 JOBS = Path(__file__).parent / "fixtures" / "docs-jobs"
 CLI = command("lint-jobscript")
 

@@ -2,6 +2,7 @@
 
 import fnmatch
 import importlib
+import os
 import re
 import subprocess
 import sys
@@ -65,3 +66,56 @@ def test_hook_dependencies_are_the_requirements_pins():
         if "==" in line and not line.lstrip().startswith("#")
     }
     assert set(project["project"]["dependencies"]) <= pins, pins
+
+
+def test_page_config_runs_the_hook_in_another_repository(tmp_path):
+    """about-testing/05-pre-commit-config.yml, as a centre's template repository uses it:
+    pre-commit clones this guide (here: a local clone of this checkout's HEAD, in place
+    of the URL the page leaves to the reader), pip-installs it into its own environment
+    and runs lint-jobscript with the page's --facts. A job script asking for a partition
+    the facts lack fails the commit; the fixed one passes."""
+    from hpcdocs.snippettests import Catalog
+
+    guide = tmp_path / "guide"
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(["git", "clone", "-q", "--no-local", str(ROOT), str(guide)], check=True)
+    rev = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=guide, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    config = yaml.safe_load(Catalog.load()["about-testing/05-pre-commit-config.yml"].rendered())
+    (entry,) = config["repos"]
+    assert [h["id"] for h in entry["hooks"]] == ["lint-jobscript"], config
+    assert entry["hooks"][0]["args"] == ["--facts", "cluster.yml"], config
+    entry.update(repo=str(guide), rev=rev)
+    centre = tmp_path / "centre"
+    centre.mkdir()
+    (centre / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
+    (centre / "cluster.yml").write_text((ROOT / "cluster.yml").read_text())
+    part = yaml.safe_load((ROOT / "cluster.yml").read_text())["partitions"]["cpu"]["name"]
+    job = centre / "job.sh"
+    job.write_text(
+        "#!/bin/bash\n#SBATCH --partition=no-such-partition\n#SBATCH --time=00:10:00\nhostname\n"
+    )
+    subprocess.run([*git, "init", "-q"], cwd=centre, check=True)
+    subprocess.run([*git, "add", "."], cwd=centre, check=True)
+    # the machine's pip settings (index, mirror) as they are; pre-commit's cache of its own
+    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "cache"))
+
+    def hook_run() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "run", "--all-files"],
+            cwd=centre,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+
+    bad = hook_run()
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "job.sh:2:" in bad.stdout and "no-such-partition" in bad.stdout, bad.stdout
+    job.write_text(job.read_text().replace("no-such-partition", part))
+    good = hook_run()
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "lint-jobscript" in good.stdout and "Passed" in good.stdout, good.stdout

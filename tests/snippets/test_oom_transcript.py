@@ -1,0 +1,94 @@
+"""python-jobs/13-oom-result.console is the page's sample of what the reader sees after
+python-jobs/12-too-much-memory.sh: this test runs 12 (through the snippet runner, which
+checks its OUT_OF_MEMORY state), then types 13's commands with the real job id and holds
+the output to the sample, line by line, in shape: the same messages, the same sacct
+columns, states and exit codes, and the line of the reader's copy of the script that
+bash names when the kernel kills python."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+from hpcdocs.snippettests import console
+from hpcdocs.snippettests.header import header_lines
+
+JOB = "python-jobs/12-too-much-memory.sh"
+SAMPLE = "python-jobs/13-oom-result.console"
+SAMPLE_ID = "5230"
+
+
+def reader_line(catalog, pattern: str) -> int:
+    """The line of the job script, as the page shows it (its `# test:` lines hidden),
+    where `pattern` first matches."""
+    text = catalog[JOB].text
+    hidden = {n for n, _ in header_lines(text, JOB)}
+    shown = [ln for n, ln in enumerate(text.splitlines(), start=1) if n not in hidden]
+    return next(n for n, ln in enumerate(shown, start=1) if re.search(pattern, ln))
+
+
+@pytest.mark.cluster
+def test_sample_output_is_what_the_job_gives(catalog, runner):
+    outcome = runner.run(catalog[JOB])
+    if outcome.outcome == "skipped":
+        pytest.skip(outcome.reason)
+    assert outcome.passed, outcome.reason
+    jobid = next(d.split(": ")[1] for d in outcome.details if d.startswith("job id: "))
+    workdir = re.match(r"cd (\S+) && ", outcome.command).group(1)
+
+    sample = catalog[SAMPLE].rendered()
+    assert SAMPLE_ID in sample
+    steps = console.commands(sample)
+    lines = sample.splitlines()
+    ends = [n for n, _ in steps[1:]] + [len(lines) + 1]
+    for (number, command), end in zip(steps, ends, strict=True):
+        shown = lines[number : end - 1]
+        real = subprocess.run(
+            ["bash", "-c", command.replace(SAMPLE_ID, jobid)],
+            cwd=workdir,
+            env=runner.cluster.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout.splitlines()
+        if command.startswith("cat "):
+            check_job_output(catalog, shown, real)
+        else:
+            check_sacct(shown, real, jobid)
+
+
+def check_job_output(catalog, shown: list[str], real: list[str]) -> None:
+    killed = re.compile(r'/slurm_script: line (\d+): +\d+ Killed +(python -u -c ")')
+    page, got = killed.search(shown[0]), next(filter(None, map(killed.search, real)), None)
+    assert page and got, (shown, real)
+    # The page names the line of the reader's copy (the file's `# test:` lines hidden);
+    # the test ran the file with them, so bash's number is larger by as many.
+    hidden = len(header_lines(catalog[JOB].text, JOB))
+    assert (
+        int(page.group(1)) == reader_line(catalog, r"^python -u -c") == int(got.group(1)) - hidden
+    )
+    oom = "error: Detected 1 oom-kill event(s) in StepId="
+    assert oom in shown[1] and any(oom in ln for ln in real), (shown, real)
+
+
+def check_sacct(shown: list[str], real: list[str], jobid: str) -> None:
+    assert real[:2] == shown[:2], (shown, real)  # the column heads and rules
+    widths = [len(rule) for rule in shown[1].split()]
+
+    def cells(line: str) -> list[str]:
+        out, at = [], 0
+        for width in widths:
+            out.append(line[at : at + width].strip())
+            at += width + 1
+        return out
+
+    page = [cells(ln) for ln in shown[2:]]
+    got = [cells(ln) for ln in real[2:]]
+    # JobID, JobName, ReqMem, State, ExitCode as shown; MaxRSS is the job's own figure
+    assert [[c for i, c in enumerate(row) if i != 3] for row in got] == [
+        [c.replace("5230", jobid) for i, c in enumerate(row) if i != 3] for row in page
+    ], (shown, real)
+    assert all(row[3] == "" for row in page[:1] + got[:1]), (shown, real)
+    assert re.fullmatch(r"\d+K", got[1][3]) and re.fullmatch(r"\d+K", page[1][3]), (shown, real)
