@@ -13,16 +13,22 @@ knows (conda.activate.activator_map) and the settings `conda config` knows
 
 Subcommands of plugins from other packages (conda-libmamba-solver's
 `repoquery`, conda-build's `build`, ...) are left out, as `conda --no-plugins`
-leaves them out: which of them a conda has depends on what else is installed,
-and the checker does not check their options (grammar.py lists them).
+leaves them out, and so are the programs named conda-NAME on PATH that conda
+offers as `conda NAME` (the project's own conda-real and conda-standin, for
+one): which of them a conda has depends on what else is installed, and the
+checker does not check their options (grammar.py lists the plugins).
 
 --check FILE compares a fresh generation with FILE and exits 1, naming the
 difference (format, conda version, then each command or option that differs),
-when they differ; 2 when conda cannot be imported. Any Python where
-`import conda` works can run it, without the project's dependencies:
+when they differ; 2 when conda cannot be imported. It needs only the standard
+library and conda, so any Python where `import conda` works runs it by its path,
+without the project installed:
 
-    PYTHONPATH=scripts /path/to/conda/python -m hpcdocs.condagrammar.generate --check \\
-        scripts/hpcdocs/condagrammar/grammar.json
+    /path/to/conda/bin/python scripts/hpcdocs/condagrammar/generate.py \\
+        --check scripts/hpcdocs/condagrammar/grammar.json
+
+(or as `python -m hpcdocs.condagrammar.generate`, or `conda-grammar` in .venv when
+that Python imports conda).
 
 grammar.py reads the file and adds what argparse cannot say (grammar.py's overlay).
 """
@@ -33,6 +39,10 @@ import argparse
 import json
 import sys
 from pathlib import Path
+
+if not __package__ and sys.path and Path(sys.path[0]).resolve() == Path(__file__).parent.resolve():
+    # Run by its path: its folder's modules (parser.py, ...) must not hide conda's imports.
+    del sys.path[0]
 
 #: The layout of the file; grammar.py refuses a file of another format.
 FORMAT = 1
@@ -137,6 +147,8 @@ def _walk(sub: argparse._SubParsersAction, plugins: dict[str, str]) -> dict:
         parsers[id(parser)] = parser
     commands = {}
     for key, (first, *aliases) in names.items():
+        if parsers[key]._defaults.get("_executable"):
+            continue  # a conda-NAME program on PATH (conda's legacy subcommands): not conda's
         entry = _command(parsers[key], plugins)
         if aliases:
             entry["aliases"] = sorted(aliases)
@@ -183,7 +195,8 @@ def generate(source: str | None = None) -> dict:
             or f"conda {conda.__version__} imported from {Path(conda.__file__).parent}",
             "python": sys.version.split()[0],
             "platform": sys.platform,  # conda init's shells differ on Windows (cmd.exe)
-            "left_out": "subcommands of plugins from other packages (as conda --no-plugins)"
+            "left_out": "subcommands of plugins from other packages (as conda --no-plugins) "
+            "and conda-NAME programs on PATH"
             + (f"; here: {', '.join(external)}" if external else ""),
         },
         "global_options": top["options"],
@@ -248,7 +261,9 @@ def differences(old: dict, new: dict, path: str = "") -> list[str]:
         a, b = old[name], new[name]
         for key in sorted((set(a) | set(b)) - {"options", "positionals", "subcommands"}):
             if a.get(key) != b.get(key):
-                out.append(f"{where}: {key}: the file has {a.get(key)!r}, conda gives {b.get(key)!r}")
+                out.append(
+                    f"{where}: {key}: the file has {a.get(key)!r}, conda gives {b.get(key)!r}"
+                )
         for key in ("options", "positionals"):
             out += _list_diff(f"{where} {key}", a.get(key, []), b.get(key, []))
         out += differences(a.get("subcommands", {}), b.get("subcommands", {}), where)
@@ -261,7 +276,9 @@ def _list_diff(where: str, old: list, new: list) -> list[str]:
     if not all(isinstance(x, dict) for x in old + new):
         gone, added = sorted(set(old) - set(new)), sorted(set(new) - set(old))
         lines = [f"{where}: in the file, not in conda: {', '.join(map(str, gone))}"] if gone else []
-        lines += [f"{where}: in conda, not in the file: {', '.join(map(str, added))}"] if added else []
+        lines += (
+            [f"{where}: in conda, not in the file: {', '.join(map(str, added))}"] if added else []
+        )
         return lines or [f"{where}: the same entries in another order"]
     a = {_flag_key(e): e for e in old}
     b = {_flag_key(e): e for e in new}
@@ -281,9 +298,7 @@ def check(path: Path, fresh: dict) -> list[str]:
         committed = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
         return [f"{path}: cannot read: {err}"]
-    return differences(
-        {k: committed.get(k) for k in COMPARED}, {k: fresh.get(k) for k in COMPARED}
-    )
+    return differences({k: committed.get(k) for k in COMPARED}, {k: fresh.get(k) for k in COMPARED})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -313,8 +328,8 @@ def main(argv: list[str] | None = None) -> int:
         "(e.g. 'git archive of tag 24.11.3, commit ...')",
     )
     args = ap.parse_args(argv)
-    try:
-        import conda  # noqa: F401
+    try:  # conda itself, not a folder named conda (scripts/conda holds the stand-in's link)
+        from conda.cli import conda_argparse  # noqa: F401
     except ImportError as err:
         print(f"conda-grammar: this Python cannot import conda ({err})", file=sys.stderr)
         return 2
@@ -330,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
             for line in diffs:
                 print(f"  {line}", file=sys.stderr)
             print(
-                "regenerate it with that conda: python -m hpcdocs.condagrammar.generate --out FILE",
+                "regenerate it with that conda: PYTHON scripts/hpcdocs/condagrammar/generate.py --out FILE",
                 file=sys.stderr,
             )
             return 1

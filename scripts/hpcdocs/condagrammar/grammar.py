@@ -104,7 +104,7 @@ def load(path: Path = DEFAULT_FILE) -> dict:
     if data.get("format") != FORMAT:
         raise ValueError(
             f"{path}: format {data.get('format')!r}, this code reads format {FORMAT}: "
-            "regenerate it (python -m hpcdocs.condagrammar.generate)"
+            "regenerate it (scripts/hpcdocs/condagrammar/generate.py, run by conda's Python)"
         )
     return data
 
@@ -188,11 +188,6 @@ NEWER: list[tuple[list[tuple[str, ...]], Opt, str]] = [
         "on conda's main branch (0f64223, 2026-08), in no release up to 26.7.1",
     ),
     (
-        [*_CHANGE_COMMANDS, ("search",), ("notices",), ("export",), ("env", "export")],
-        Opt(("-O", "--override-channels"), since=(26, 1)),
-        "-O, the short spelling of --override-channels, since 26.1.0 (helpers.py)",
-    ),
-    (
         [*_CHANGE_COMMANDS, ("search",)],
         Opt(("--repodata-use-shards", "--no-repodata-use-shards"), since=(26, 5)),
         "sharded repodata, since 26.5.0",
@@ -267,9 +262,24 @@ NEWER: list[tuple[list[tuple[str, ...]], Opt, str]] = [
     ([("list",)], Opt(("--size",), since=(26, 1)), "conda list --size since 26.1.0"),
     ([("list",)], Opt(("--fields",), 1, since=(25, 5)), "conda list --fields since 25.5.0"),
     ([("init",)], Opt(("--condabin",), since=(25, 5)), "conda init --condabin since 25.5.0"),
+]
+
+#: New spellings of options the cluster's conda has: (commands, new spelling, the
+#: option's spelling in grammar.json, since, reason). The checker warns about the new
+#: spelling only, and reads it as the same option.
+NEWER_SPELLINGS: list[tuple[list[tuple[str, ...]], str, str, tuple[int, int], str]] = [
+    (
+        [*_CHANGE_COMMANDS, ("search",), ("notices",), ("export",), ("env", "export")],
+        "-O",
+        "--override-channels",
+        (26, 1),
+        "-O, the short spelling of --override-channels, since 26.1.0 (helpers.py)",
+    ),
     (
         [("run",)],
-        Opt(("-s",), since=(26, 1)),
+        "-s",
+        "--no-capture-output",
+        (26, 1),
         "-s, the short spelling of --no-capture-output, since 26.1.0",
     ),
 ]
@@ -376,8 +386,7 @@ def _command(path: tuple[str, ...], entry: dict) -> Command:
         positional=kind,
         choices=choices,
         subcommands={
-            name: _command((*path, name), sub)
-            for name, sub in entry.get("subcommands", {}).items()
+            name: _command((*path, name), sub) for name, sub in entry.get("subcommands", {}).items()
         },
     )
 
@@ -400,6 +409,11 @@ def _build(data: dict) -> dict[str, Command]:
     for paths, opt, _reason in NEWER + REMOVED:
         for path in paths:
             _at(commands, path).options.append(opt)
+    for paths, spelling, existing, since, _reason in NEWER_SPELLINGS:
+        for path in paths:
+            cmd = _at(commands, path)
+            opt = cmd.find(existing)
+            cmd.options.append(replace(opt, flags=(spelling, *opt.flags), since=since))
     for path, why in REMOVED_COMMANDS.items():
         parent = _at(commands, path[:-1]).subcommands if len(path) > 1 else commands
         parent[path[-1]] = Command(name=path[-1], positional="any", removed=why)
