@@ -94,6 +94,17 @@ def test_newer_spellings_are_new_names_of_options_in_the_file():
             assert existing in flags(entry) and spelling not in flags(entry), (path, spelling)
 
 
+def test_newer_meanings_are_of_spellings_the_file_gives_another_option():
+    cluster = tuple(int(x) for x in DATA["conda_version"].split(".")[:2])
+    for paths, spelling, meaning, since, reason in grammar.NEWER_MEANINGS:
+        assert reason and since > cluster, spelling
+        for path in paths:
+            options = generated(path)["options"]
+            holder = [o["flags"] for o in options if spelling in o["flags"]]
+            assert holder and meaning not in holder[0], (path, spelling, holder)
+            assert any(meaning in o["flags"] for o in options), (path, meaning)
+
+
 def test_the_other_overlay_entries_name_what_the_file_has():
     for path, opts in grammar.SHELL_FUNCTION_OPTIONS.items():
         assert generated(path) is not None, path

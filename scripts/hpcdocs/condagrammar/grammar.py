@@ -113,13 +113,21 @@ DATA = load()
 CONDA_VERSION: str = DATA["conda_version"]
 
 
-def _opt(entry: dict) -> Opt:
-    return Opt(
-        tuple(entry["flags"]),
-        entry["nargs"],
-        tuple(entry.get("choices", ())),
-        deprecated=entry.get("deprecated"),
-    )
+def _opts(entry: dict) -> list[Opt]:
+    """The checker's options for one argparse option: a BooleanOptionalAction
+    (--repodata-use-zst / --no-repodata-use-zst) is two, each its own name."""
+    flags = tuple(entry["flags"])
+    if entry["action"] == "boolean_optional":
+        no = tuple(f for f in flags if f.startswith("--no-"))
+        return [_opts({**entry, "flags": f, "action": "store"})[0] for f in (flags[: -len(no)], no)]
+    return [
+        Opt(
+            flags,
+            entry["nargs"],
+            tuple(entry.get("choices", ())),
+            deprecated=entry.get("deprecated"),
+        )
+    ]
 
 
 # ============================================================ the overlay
@@ -284,6 +292,20 @@ NEWER_SPELLINGS: list[tuple[list[tuple[str, ...]], str, str, tuple[int, int], st
     ),
 ]
 
+#: Spellings that newer conda gives to another option: (commands, spelling, the
+#: option it names there, since, reason). The checker reads the spelling as newer
+#: conda does and warns that the cluster's conda reads it otherwise.
+NEWER_MEANINGS: list[tuple[list[tuple[str, ...]], str, str, tuple[int, int], str]] = [
+    (
+        [("create",), ("install",), ("update",)],
+        "-f",
+        "--file",
+        (26, 3),
+        "-f is --file since 26.3.0; before, a hidden spelling of --force (a switch), "
+        "so `-f FILE` reads FILE as a package",
+    ),
+]
+
 #: Options conda removed: the checker names them as errors, with what replaced them.
 REMOVED: list[tuple[list[tuple[str, ...]], Opt, str]] = [
     (
@@ -382,7 +404,7 @@ def _command(path: tuple[str, ...], entry: dict) -> Command:
     kind, choices = _positional(path, entry)
     return Command(
         name=path[-1],
-        options=[_with_plugin_choices(_opt(o)) for o in entry["options"]],
+        options=[_with_plugin_choices(opt) for o in entry["options"] for opt in _opts(o)],
         positional=kind,
         choices=choices,
         subcommands={
@@ -414,6 +436,14 @@ def _build(data: dict) -> dict[str, Command]:
             cmd = _at(commands, path)
             opt = cmd.find(existing)
             cmd.options.append(replace(opt, flags=(spelling, *opt.flags), since=since))
+    for paths, spelling, meaning, since, _reason in NEWER_MEANINGS:
+        for path in paths:
+            cmd = _at(commands, path)
+            old, opt = cmd.find(spelling), cmd.find(meaning)
+            cmd.options[cmd.options.index(old)] = replace(
+                old, flags=tuple(f for f in old.flags if f != spelling)
+            )
+            cmd.options.append(replace(opt, flags=(spelling, *opt.flags), since=since))
     for path, why in REMOVED_COMMANDS.items():
         parent = _at(commands, path[:-1]).subcommands if len(path) > 1 else commands
         parent[path[-1]] = Command(name=path[-1], positional="any", removed=why)
@@ -424,6 +454,6 @@ def _build(data: dict) -> dict[str, Command]:
 
 COMMANDS = _build(DATA)
 SHELLS = tuple(DATA["shells"])
-GLOBAL_OPTIONS = [_opt(o) for o in DATA["global_options"]]
+GLOBAL_OPTIONS = [opt for o in DATA["global_options"] for opt in _opts(o)]
 # Settings conda config knows: conda's context.list_parameters(), and the overlay's.
 CONFIG_KEYS = set(DATA["config_keys"]) | set(NEWER_CONFIG_KEYS)
