@@ -12,6 +12,7 @@ conda version with Miniforge), the file is regenerated and must be the same.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -181,3 +182,44 @@ def test_file_is_what_real_conda_generates():
         timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_walk_reads_what_conda_argparse_says():
+    """generate.py's walk on a parser built as conda builds its own (here: no conda needed)."""
+
+    class Deprecated(argparse._StoreTrueAction):  # what conda's deprecated.action() makes
+        category = FutureWarning
+
+    top = argparse.ArgumentParser(add_help=False)
+    top.add_argument("-V", "--version", action="version", version="x")
+    sub = top.add_subparsers(dest="cmd")
+    remove = sub.add_parser("remove", aliases=["uninstall"])
+    remove.add_argument("package_names", nargs="*")
+    remove.add_argument("-c", "--channel", action="append")
+    remove.add_argument("--zst", action=argparse.BooleanOptionalAction)
+    remove.add_argument("--solver", choices=["classic"])
+    remove.add_argument("--old", action=Deprecated, help="`--old` is deprecated")
+    remove.add_argument("--secret", action="store_true", help=argparse.SUPPRESS)
+    env = sub.add_parser("env")
+    env.add_subparsers(dest="env_cmd", required=True).add_parser("list")
+    sub.add_parser("standin").set_defaults(_executable="standin")  # a conda-NAME program
+
+    walked = generate._walk(generate._subparsers(top), {})
+    assert list(walked) == ["remove", "env"]
+    removal = walked["remove"]
+    assert removal["aliases"] == ["uninstall"]
+    assert removal["positionals"] == [{"dest": "package_names", "action": "store", "nargs": "*"}]
+    by_flag = {o["flags"][-1]: o for o in removal["options"]}
+    assert by_flag["--channel"] == {
+        "flags": ["-c", "--channel"],
+        "dest": "channel",
+        "action": "append",
+        "nargs": 1,
+    }
+    assert by_flag["--no-zst"]["action"] == "boolean_optional"
+    assert by_flag["--solver"]["choices"] == ["classic"]
+    assert by_flag["--old"]["deprecated"] == "`--old` is deprecated"
+    assert by_flag["--secret"]["hidden"] is True
+    assert walked["env"]["subcommands"]["list"]["options"][0]["flags"] == ["-h", "--help"]
+    assert walked["env"]["subcommand_required"] is True
+    assert generate._command(top)["options"][0]["action"] == "version"

@@ -118,7 +118,7 @@ def _subparsers(parser: argparse.ArgumentParser) -> argparse._SubParsersAction |
     return None
 
 
-def _command(parser: argparse.ArgumentParser, plugins: dict[str, str]) -> dict:
+def _command(parser: argparse.ArgumentParser) -> dict:
     entry: dict = {
         "options": [_argument(a) for a in parser._actions if a.option_strings],
         "positionals": [
@@ -149,7 +149,7 @@ def _walk(sub: argparse._SubParsersAction, plugins: dict[str, str]) -> dict:
     for key, (first, *aliases) in names.items():
         if parsers[key]._defaults.get("_executable"):
             continue  # a conda-NAME program on PATH (conda's legacy subcommands): not conda's
-        entry = _command(parsers[key], plugins)
+        entry = _command(parsers[key])
         if aliases:
             entry["aliases"] = sorted(aliases)
         if first in plugins:
@@ -165,19 +165,15 @@ def generate(source: str | None = None) -> dict:
     from conda.cli import conda_argparse
 
     manager = context.plugin_manager
-    external = sorted(
-        name
-        for name, sub in manager.get_subcommands().items()
-        if not type(sub).__module__.startswith("conda.")
-        and not getattr(sub.action, "__module__", "").startswith("conda.")
-    )
+    every = set(manager.get_subcommands())
     manager.disable_external_plugins()  # what `conda --no-plugins` does (conda/cli/main.py)
     plugins = {
         name: getattr(sub.action, "__module__", "?")
         for name, sub in manager.get_subcommands().items()
     }
+    external = sorted(every - set(plugins))
     parser = conda_argparse.generate_parser()
-    top = _command(parser, plugins)
+    top = _command(parser)
     sub = _subparsers(parser)
     commands = _walk(sub, plugins) if sub is not None else {}
     try:
