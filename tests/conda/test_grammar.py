@@ -217,7 +217,7 @@ def test_markdown_fenced_blocks():
     state = check_text(text, "page.md")
     assert messages(state, "error") == [
         "8: conda env: invalid choice: 'lst' (choose from "
-        "create, export, list, remove, update, config, upload, "
+        "config, create, export, list, remove, update, upload, "
         "attach)"
     ]
 

@@ -12,8 +12,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="check-conda",
         description="Check the conda commands in snippets, console transcripts, job scripts, "
-        "Markdown pages, notebooks and environment.yml files against conda 24.x/25.x's "
-        "grammar (subcommands, options, package match specs). Prints FILE:LINE: error|warning: "
+        "Markdown pages, notebooks and environment.yml files against the grammar of the "
+        "cluster's conda (subcommands, options, package match specs; read from conda's own "
+        "parser by conda-grammar, with newer and removed options marked). Prints "
+        "FILE:LINE: error|warning: "
         "... and exits 1 if there is an error (or a warning, with --strict).",
     )
     ap.add_argument("files", nargs="*", help="files to check")

@@ -121,10 +121,18 @@ def _take_values(words: list[str], i: int, opt: Opt, inline: str | None, out: Pa
         if len(values) < 2:
             out.errors.append(f"conda {out.name}: argument {flag}: expected 2 arguments")
         return values, i
+    if opt.nargs == "?":  # one value if the next word is not an option, else none
+        if inline is not None:
+            return inline, i
+        if i < len(words) and not words[i].startswith("-"):
+            return words[i], i + 1
+        return True, i
     values = [] if inline is None else [inline]
     while i < len(words) and not words[i].startswith("-"):
         values.append(words[i])
         i += 1
+    if opt.nargs == "+" and not values:
+        out.errors.append(f"conda {out.name}: argument {flag}: expected at least one argument")
     return values, i
 
 
