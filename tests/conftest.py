@@ -23,6 +23,9 @@ cluster-up`) stays up.
 login node) instead of starting the test cluster; its jobs are charged to
 cluster.yml's ``ci.account`` (SBATCH_ACCOUNT, SLURM_ACCOUNT, SALLOC_ACCOUNT:
 hpcdocs.existing, docs/en/on-cluster.md).
+
+`mkdocs_build` (session scope): the project's `mkdocs build --strict`, as a function,
+for the tests of the site and of the notebooks.
 """
 
 from __future__ import annotations
@@ -33,11 +36,12 @@ import functools
 import os
 import shutil
 import subprocess
+import sys
 import uuid
 from pathlib import Path
 
 import pytest
-from hpcdocs import command, existing
+from hpcdocs import ROOT, command, existing
 from hpcdocs.testcluster.client import Cluster
 from hpcdocs.testcluster.plan import DEFAULT_STATE
 from hpcdocs.testcluster.scratch import env_after_eval
@@ -210,3 +214,22 @@ def cluster(request) -> Cluster:
     env = env_after_eval(dict(os.environ))
     jobcomp = Path(env["TESTCLUSTER_DIR"]) / "log" / "jobcomp.log"
     return Cluster(env=env, is_test_cluster=True, jobcomp=jobcomp)
+
+
+@pytest.fixture(scope="session")
+def mkdocs_build():
+    """`mkdocs build --strict` of this project, as a function: ``mkdocs_build(*args,
+    timeout=600, **env)`` returns the CompletedProcess (text, stdout and stderr captured);
+    ``env`` is added to this process's (``HPCDOCS_FACTS=...``: another facts file)."""
+
+    def build(*args: str, timeout: int = 600, **env: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", *args],
+            cwd=ROOT,
+            env=dict(os.environ, NO_MKDOCS_2_WARNING="1", **env),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    return build

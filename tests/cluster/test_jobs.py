@@ -11,6 +11,11 @@ def gpu_partition(cluster) -> dict:
     return spec
 
 
+def srun_gpus(cluster, spec: dict, options: str, shown: str = "$CUDA_VISIBLE_DEVICES"):
+    """`srun -p GPU_PARTITION OPTIONS`: each task echoes SHOWN."""
+    return cluster.run(f"srun -p {spec['name']} {options} bash -c 'echo {shown}'")
+
+
 def test_batch_job_runs_and_writes_its_output(cluster, tmp_path):
     out = tmp_path / "out.txt"
     jobid = cluster.sbatch(f"-o {out} --wrap 'echo hello from $(hostname) job $SLURM_JOB_ID'")
@@ -68,23 +73,17 @@ def test_gres_gpu_sets_cuda_visible_devices(cluster):
     """Numbered from 0 whichever of the node's GPUs the job got (as with a real
     site's ConstrainDevices), also while other jobs hold some."""
     spec = gpu_partition(cluster)
-    r = cluster.run(f"srun -p {spec['name']} --gres=gpu:2 bash -c 'echo $CUDA_VISIBLE_DEVICES'")
+    r = srun_gpus(cluster, spec, "--gres=gpu:2")
     assert r.stdout.strip() == "0,1", r.stderr
-    r = cluster.run(
-        f"srun -p {spec['name']} --gres=gpu:{spec['gpu_type']}:1 "
-        "bash -c 'echo $CUDA_VISIBLE_DEVICES'"
-    )
+    r = srun_gpus(cluster, spec, f"--gres=gpu:{spec['gpu_type']}:1")
     assert r.stdout.strip() == "0", r.stderr
 
 
 def test_gpus_and_gpus_per_node(cluster):
     spec = gpu_partition(cluster)
-    r = cluster.run(f"srun -p {spec['name']} --gpus=3 bash -c 'echo $CUDA_VISIBLE_DEVICES'")
+    r = srun_gpus(cluster, spec, "--gpus=3")
     assert r.stdout.strip() == "0,1,2", r.stderr
-    r = cluster.run(
-        f"srun -p {spec['name']} -N2 --gpus-per-node=2 "
-        "bash -c 'echo $(hostname) $CUDA_VISIBLE_DEVICES' | sort"
-    )
+    r = srun_gpus(cluster, spec, "-N2 --gpus-per-node=2", "$(hostname) $CUDA_VISIBLE_DEVICES")
     lines = r.stdout.splitlines()
     assert len(lines) == 2 and all(line.endswith(" 0,1") for line in lines), r.stderr
 

@@ -40,6 +40,14 @@ def bash(script: str, env: dict, cwd=None) -> subprocess.CompletedProcess:
     )
 
 
+def in_t311(script: str, env: dict) -> subprocess.CompletedProcess:
+    """Run SCRIPT after `eval "$(conda shell.bash hook)"` and `conda activate t311`; it
+    must succeed."""
+    done = bash(f'eval "$(conda shell.bash hook)"\nconda activate t311\n{script}', env)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 @pytest.fixture(scope="module")
 def created(env):
     done = bash("conda create -n t311 -y python=3.11 six -c conda-forge", env)
@@ -71,12 +79,7 @@ def test_activate_through_conda_sh(created, env):
 
 
 def test_the_stand_in_says_so_once_per_command(created, env):
-    done = bash(
-        'eval "$(conda shell.bash hook)"\nconda activate t311\n'
-        "conda shell.posix reactivate >/dev/null\nconda deactivate",
-        env,
-    )
-    assert done.returncode == 0, done.stderr
+    done = in_t311("conda shell.posix reactivate >/dev/null\nconda deactivate", env)
     # hook, activate, deactivate: three; reactivate follows an install, which said it.
     assert done.stderr.count(NOTICE) == 3, done.stderr
 
@@ -93,12 +96,7 @@ def test_activate_through_the_files_path_without_conda_on_path(created, env):
 
 
 def test_activate_through_shell_hook(created, env):
-    done = bash(
-        'eval "$(conda shell.bash hook)"\nconda activate t311\n'
-        'python -c "import sys; print(sys.prefix)"',
-        env,
-    )
-    assert done.returncode == 0, done.stderr
+    done = in_t311('python -c "import sys; print(sys.prefix)"', env)
     assert done.stdout.strip().endswith("/envs/t311")
 
 

@@ -110,23 +110,82 @@ def test_unsupported_options_are_refused_by_name(argv, named):
         bsub_args.parse_command_line(argv)
 
 
-@pytest.mark.parametrize(
-    "value, expected",
-    [
-        ("10", "00:10:00"),
-        ("90", "01:30:00"),
-        ("1:00", "01:00:00"),
-        ("48:00", "48:00:00"),
-    ],
-)
-def test_run_limit(value, expected):
-    assert resources.time_limit(value) == expected
+def resource_string(value: str) -> list[str]:
+    """The Slurm options of `bsub -R VALUE ls`."""
+    return slurm_options(["-R", value, "ls"])
 
 
-@pytest.mark.parametrize("value", ["1:75", "abc", "0", "10/hostA"])
-def test_bad_run_limits(value):
-    with pytest.raises(LsfError, match="-W"):
-        resources.time_limit(value)
+def gpu_string(value: str) -> resources.GpuReq:
+    """-gpu VALUE for a queue of A100s."""
+    return resources.gpu(value, "a100")
+
+
+# What the reader of an option's value makes of each value: {reader: {value: for Slurm}}.
+TRANSLATED = {
+    resources.time_limit: {  # -W
+        "10": "00:10:00",
+        "90": "01:30:00",
+        "1:00": "01:00:00",
+        "48:00": "48:00:00",
+    },
+    resources.dependency: {  # -w
+        "done(12)": "afterok:12",
+        "12": "afterok:12",
+        "ended(12) && exit(13)": "afterany:12,afternotok:13",
+        "started(5)||done(6)": "after:5?afterok:6",
+        "done(7[3])": "afterok:7_3",
+    },
+}
+# Values refused, with the words the refusal names them by: {reader: {value: words}}.
+REFUSED = {
+    resources.time_limit: {"1:75": "-W", "abc": "-W", "0": "-W", "10/hostA": "-W"},
+    resource_string: {  # what Slurm cannot be asked for
+        "select[mem>100]": "select",
+        "rusage[mem=100:duration=10]": "rusage",
+        "span[hosts=2]": "span",
+        "order[r15s]": "order",
+        "mem>100": "syntax",
+        "rusage[mem=1/job]": "job",
+    },
+    gpu_string: {
+        "num=1:gmodel=V100": "gmodel=V100",
+        "num=0": "num=0",
+        "num=1:mode=exclusive": "mode",
+        "num=1:mps=per_socket": "mps=per_socket",
+        "num=1:gmem=10G": "gmem",
+        "num=1:gvendor=amd": "gvendor=amd",
+        "num": "not key=value",
+    },
+    resources.dependency: {
+        "done(a) && ended(b) || exit(c)": "mixing",
+        "numdone(12, *)": "numdone",
+        "done(myjob)": "job names",
+        "!done(3)": "not supported",
+    },
+}
+
+
+def each_value(table: dict):
+    """Parametrize over (reader, value, expected) of a table, with ids such as time_limit:10."""
+    return pytest.mark.parametrize(
+        "read, value, expected",
+        [
+            pytest.param(read, value, expected, id=f"{read.__name__}:{value}")
+            for read, values in table.items()
+            for value, expected in values.items()
+        ],
+    )
+
+
+@each_value(TRANSLATED)
+def test_values_translated(read, value, expected):
+    assert read(value) == expected
+
+
+@each_value(REFUSED)
+def test_values_refused_by_name(read, value, expected):
+    with pytest.raises(LsfError, match=expected):
+        read(value)
 
 
 def test_ptile_spreads_slots_over_nodes():
@@ -140,22 +199,6 @@ def test_memory_units_and_per_task():
     assert "--mem=1M" in slurm_options(["-R", "rusage[mem=512KB]", "ls"])
 
 
-@pytest.mark.parametrize(
-    "value, part",
-    [
-        ("select[mem>100]", "select"),
-        ("rusage[mem=100:duration=10]", "rusage"),
-        ("span[hosts=2]", "span"),
-        ("order[r15s]", "order"),
-        ("mem>100", "syntax"),
-        ("rusage[mem=1/job]", "job"),
-    ],
-)
-def test_unmappable_resource_strings_are_refused(value, part):
-    with pytest.raises(LsfError, match=part):
-        slurm_options(["-R", value, "ls"])
-
-
 def test_gpu_options():
     assert "--gres=gpu:2" in slurm_options(
         ["-q", "gpu", "-gpu", "num=2:mode=exclusive_process:mps=no", "ls"]
@@ -167,51 +210,6 @@ def test_gpu_options():
     assert "--gpus-per-task=2" in slurm_options(["-q", "gpu", "-gpu", "num=2/task", "ls"])
     req = resources.gpu("num=1:mode=shared:mps=yes:j_exclusive=yes", "a100")
     assert req.mps and req.j_exclusive and req.mode == "shared"
-
-
-@pytest.mark.parametrize(
-    "value, part",
-    [
-        ("num=1:gmodel=V100", "gmodel=V100"),
-        ("num=0", "num=0"),
-        ("num=1:mode=exclusive", "mode"),
-        ("num=1:mps=per_socket", "mps=per_socket"),
-        ("num=1:gmem=10G", "gmem"),
-        ("num=1:gvendor=amd", "gvendor=amd"),
-        ("num", "not key=value"),
-    ],
-)
-def test_bad_gpu_strings_are_refused(value, part):
-    with pytest.raises(LsfError, match=part):
-        resources.gpu(value, "a100")
-
-
-@pytest.mark.parametrize(
-    "value, expected",
-    [
-        ("done(12)", "afterok:12"),
-        ("12", "afterok:12"),
-        ("ended(12) && exit(13)", "afterany:12,afternotok:13"),
-        ("started(5)||done(6)", "after:5?afterok:6"),
-        ("done(7[3])", "afterok:7_3"),
-    ],
-)
-def test_dependencies(value, expected):
-    assert resources.dependency(value) == expected
-
-
-@pytest.mark.parametrize(
-    "value, part",
-    [
-        ("done(a) && ended(b) || exit(c)", "mixing"),
-        ("numdone(12, *)", "numdone"),
-        ("done(myjob)", "job names"),
-        ("!done(3)", "not supported"),
-    ],
-)
-def test_bad_dependencies(value, part):
-    with pytest.raises(LsfError, match=part):
-        resources.dependency(value)
 
 
 def test_job_arrays_and_index_in_file_names():

@@ -1,9 +1,6 @@
 """The site shows every notebook as a page, with its plots, in both languages."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from hpcdocs import ROOT
@@ -24,16 +21,9 @@ def _png_outputs(notebook):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, mkdocs_build):
     out = tmp_path_factory.mktemp("site")
-    r = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=ROOT,
-        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    r = mkdocs_build("--site-dir", str(out))
     assert r.returncode == 0, f"mkdocs build --strict failed:\n{r.stderr[-6000:]}"
     return out
 

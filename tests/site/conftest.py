@@ -10,7 +10,6 @@ import fcntl
 import json
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -22,7 +21,7 @@ RECORD = BUILD_DIR.with_suffix(".json")
 
 
 @pytest.fixture(scope="session")
-def built_site() -> dict:
+def built_site(mkdocs_build) -> dict:
     """Build the site once with --strict into build/site-test; return its log and time."""
     run = os.environ.get("HPCDOCS_TEST_RUN", "")
     BUILD_DIR.parent.mkdir(parents=True, exist_ok=True)
@@ -33,16 +32,8 @@ def built_site() -> dict:
         except (OSError, ValueError):
             record = {}
         if not run or record.get("run") != run:
-            env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
             start = time.monotonic()
-            proc = subprocess.run(
-                [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(BUILD_DIR)],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=600,
-            )
+            proc = mkdocs_build("--site-dir", str(BUILD_DIR))
             record = {
                 "run": run,
                 "seconds": time.monotonic() - start,

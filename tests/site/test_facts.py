@@ -5,7 +5,6 @@ import importlib.util
 import os
 import re
 import subprocess
-import sys
 from html import unescape
 
 import pytest
@@ -279,20 +278,13 @@ def test_defaults_come_from_the_schema(tmp_path):
     assert "purge_days" not in loaded["storage"]["home"]  # no default: left out
 
 
-def test_a_bad_facts_file_stops_the_build_with_what_the_page_shows(tmp_path):
+def test_a_bad_facts_file_stops_the_build_with_what_the_page_shows(tmp_path, mkdocs_build):
     """The facts page's example is the real build's output for the same broken file."""
     from hpcdocs import factsdoc
 
     path = tmp_path / "cluster.yml"
     path.write_text(factsdoc.broken_text())
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
-        cwd=ROOT,
-        env=dict(os.environ, HPCDOCS_FACTS=str(path), NO_MKDOCS_2_WARNING="1"),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = mkdocs_build("-d", str(tmp_path / "site"), timeout=300, HPCDOCS_FACTS=str(path))
     assert proc.returncode != 0 and not (tmp_path / "site").exists()
     shown = factsdoc.example().splitlines()[1:-1]  # the lines inside the code block
     printed = (proc.stdout + proc.stderr).replace(f"{path}", "cluster.yml")

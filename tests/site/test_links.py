@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import yaml
@@ -54,21 +52,10 @@ def _temp_project(tmp: Path, pages: dict[str, str], nav: list, snippets: dict[st
     return path
 
 
-def _build(config: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config)],
-        cwd=ROOT,
-        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
 GOOD = {"index.md": PAGE.format(title="Home"), "a.md": PAGE.format(title="A")}
 
 
-def test_a_broken_markdown_link_or_anchor_fails_the_strict_build(tmp_path):
+def test_a_broken_markdown_link_or_anchor_fails_the_strict_build(tmp_path, mkdocs_build):
     broken = dict(GOOD)
     broken["index.md"] += "\n".join(
         ["", "[no such anchor](a.md#nowhere)", "", "[no such page](missing.md)", ""]
@@ -76,7 +63,7 @@ def test_a_broken_markdown_link_or_anchor_fails_the_strict_build(tmp_path):
     )
     snippets = {"part.md": "[from a snippet](a.md#snippet-nowhere)\n"}
     nav = ["index.md", "a.md", "nav-missing.md"]
-    proc = _build(_temp_project(tmp_path, broken, nav, snippets))
+    proc = mkdocs_build("-f", str(_temp_project(tmp_path, broken, nav, snippets)), timeout=300)
     log = proc.stdout + proc.stderr
     assert proc.returncode != 0, log
     assert "Aborted with" in log and "in strict mode" in log, log
@@ -90,11 +77,12 @@ def test_a_broken_markdown_link_or_anchor_fails_the_strict_build(tmp_path):
         assert needle in warnings, f"{needle} not a warning:\n{log}"
 
 
-def test_a_broken_link_in_raw_html_fails_the_strict_build(tmp_path):
+def test_a_broken_link_in_raw_html_fails_the_strict_build(tmp_path, mkdocs_build):
     """MkDocs does not see raw HTML (nor notebooks): scripts/hooks/links.py does."""
     broken = dict(GOOD)
     broken["index.md"] += '\n<a href="a/#raw-nowhere">raw</a> <a href="a/#real">fine</a>\n'
-    proc = _build(_temp_project(tmp_path, broken, ["index.md", "a.md"], {}))
+    config = _temp_project(tmp_path, broken, ["index.md", "a.md"], {})
+    proc = mkdocs_build("-f", str(config), timeout=300)
     log = proc.stdout + proc.stderr
     assert proc.returncode != 0, log
     warnings = [line for line in log.splitlines() if line.startswith("WARNING")]
