@@ -51,7 +51,7 @@ def chosen(catalog: Catalog, names: list[str]):
             yield snip
 
 
-def run(catalog: Catalog, snip) -> str | None:
+def run_snippet(catalog: Catalog, snip) -> str | None:
     """None if the snippet passed, else why not."""
     with tempfile.TemporaryDirectory(prefix="conda-real.") as tmp:
         work = Path(tmp)
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     failed = 0
     for snip in snippets:
-        why = run(catalog, snip)
+        why = run_snippet(catalog, snip)
         failed += why is not None
         print(
             f"{'PASS' if why is None else 'FAIL'} snippets/{snip.path}"

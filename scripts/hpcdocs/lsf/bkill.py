@@ -96,7 +96,7 @@ def body(argv: list[str]) -> int:
         cmd += ["--full", f"--signal={signal}"]
     status = 0
     if chosen:
-        slurm.run(cmd + scancel_ids(chosen, whole))
+        slurm.call(cmd + scancel_ids(chosen, whole))
         done = set()
         for job in chosen:
             shown = job.job_id if job.job_id in whole else job.lsf_id

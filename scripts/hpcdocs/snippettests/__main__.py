@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         for snip in catalog.snippets:
             if args.tier is None or snip.tier == args.tier:
                 state = f"BROKEN: {snip.error}" if snip.error else ", ".join(snip.pages) or "-"
-                print(f"{snip.path:45} {snip.run or 'with':8} {snip.tier:8} {state}")
+                print(f"{snip.path:45} {snip.run_mode or 'with':8} {snip.tier:8} {state}")
         return 0
     return run_by_hand(catalog, args.paths, args.static_only)
 
@@ -164,15 +164,15 @@ def run_by_hand(catalog: Catalog, paths: list[str], static_only: bool) -> int:
         for problem in problems:
             print(f"  {problem}")
         status |= bool(problems)
-        if snip.run in ("static", "none"):
-            print(f"{snip.source}: not run (run={snip.run}): {snip.header.why}")
-        if static_only or snip.error or snip.run in ("static", "none"):
+        if snip.run_mode in ("static", "none"):
+            print(f"{snip.source}: not run (run={snip.run_mode}): {snip.header.why}")
+        if static_only or snip.error or snip.run_mode in ("static", "none"):
             continue
         if runner is None:
             from hpcdocs.snippettests.shellcluster import ShellCluster
 
             runner = Runner(catalog, ShellCluster())
-        outcome = runner.run(snip)
+        outcome = runner.outcome(snip)
         print(f"{snip.source}: run {outcome.outcome} ({outcome.tier}, {outcome.duration}s)"
               + (f": {outcome.reason}" if outcome.reason else ""))  # fmt: skip
         if outcome.outcome == "failed":

@@ -97,7 +97,7 @@ def write_files(plan: Plan, fresh: bool) -> str:
     for d in (
         plan.etc,
         plan.log,
-        plan.run,
+        plan.run_dir,
         plan.spool / "ctld",
         plan.munge_dir,
         plan.dev,
