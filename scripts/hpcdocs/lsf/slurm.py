@@ -8,6 +8,7 @@ parsers are pure functions; ``call`` is the one place that calls Slurm.
 from __future__ import annotations
 
 import base64
+import fnmatch
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -82,6 +83,24 @@ class Job:
     @property
     def slurm_id(self) -> str:
         return f"{self.job_id}_{self.index}" if self.index else self.job_id
+
+
+def by_name_queue_host(jobs: list[Job], options: dict) -> list[Job]:
+    """The jobs that bjobs' and bkill's -J NAME (* wildcard; an array's name without
+    [range] matches too), -q QUEUE and -m HOST leave; those not given leave all."""
+    if "J" in options:
+        pattern = options["J"]
+        jobs = [
+            job
+            for job in jobs
+            if fnmatch.fnmatchcase(job.name, pattern)
+            or fnmatch.fnmatchcase(job.name.split("[")[0], pattern)
+        ]
+    if "q" in options:
+        jobs = [job for job in jobs if job.queue == options["q"]]
+    if "m" in options:
+        jobs = [job for job in jobs if options["m"] in (h for h, _ in job.hosts)]
+    return jobs
 
 
 def call(cmd: list[str], check: bool = True, input_text: str | None = None) -> str:
