@@ -14,8 +14,9 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from hpcdocs.lint.model import ERROR, WARNING
+from hpcdocs.lint.model import ERROR, WARNING, Script
 from hpcdocs.lint.sbatch_options import FLAG, OPTIONAL, Options
+from hpcdocs.lint.scan import code_text, shell_parts
 
 
 @dataclass
@@ -84,6 +85,18 @@ def command_words(text: str) -> list[str]:
     except ValueError:
         return []
     return words
+
+
+def submissions(script: Script, command: re.Pattern) -> list[tuple[int, list[str]]]:
+    """(line, the words after it) of each command line that runs the submit command
+    (command's group ``args``: sbatch, bsub); none in a Python file."""
+    if script.kind == "python":
+        return []
+    found = []
+    for number, text in script.command_lines():
+        if m := command.search(code_text(text, shell_parts(text))):
+            found.append((number, command_words(m["args"])))
+    return found
 
 
 # Options that older sbatch had and current ones refuse, and what replaced them.
