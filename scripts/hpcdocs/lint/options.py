@@ -207,10 +207,16 @@ def _long(word, nxt, table, opts, problems) -> int:
         if eq and value == "":
             problems.append(Problem(ERROR, f"--{name}= has an empty value", "slurm-value"))
         return 0
+    return _next_word_value(name, "--" + name, nxt, opts, problems)
+
+
+def _next_word_value(name: str, given: str, nxt: str | None, opts, problems) -> int:
+    """An option whose value is the next word: 1 (that word taken), or 0 and a problem
+    when there is no next word."""
     if nxt is None:
-        problems.append(Problem(ERROR, f"--{name} needs a value", "slurm-value"))
+        problems.append(Problem(ERROR, f"{given} needs a value", "slurm-value"))
         return 0
-    opts.append(Opt(name, nxt, "--" + name))
+    opts.append(Opt(name, nxt, given))
     return 1
 
 
@@ -245,11 +251,7 @@ def _short(word, nxt, table, opts, problems) -> int:
         if rest:
             opts.append(Opt(name, rest, "-" + letter))
             return 0
-        if nxt is None:
-            problems.append(Problem(ERROR, f"-{letter} needs a value", "slurm-value"))
-            return 0
-        opts.append(Opt(name, nxt, "-" + letter))
-        return 1
+        return _next_word_value(name, "-" + letter, nxt, opts, problems)
     return 0
 
 
