@@ -240,6 +240,13 @@ def _check_positionals(cmd: Command, out: Parsed, shell_words: bool) -> None:
         )
 
 
+# The actions of conda config: it needs one of them.
+CONFIG_ACTIONS = frozenset(
+    "--show --show-sources --validate --describe --write-default --get --append --prepend "
+    "--set --remove --remove-key --stdin --clear".split()
+)
+
+
 def _check_rules(out: Parsed) -> None:
     """The checks conda makes after argparse (conda/cli/main_*.py execute())."""
     o, name = out.options, out.name
@@ -282,22 +289,7 @@ def _check_rules(out: Parsed) -> None:
     if name == "env remove" and not ({"--name", "--prefix"} & o.keys()):
         out.warnings.append("conda env remove: without -n/-p it removes the active environment")
     if name == "config":
-        actions = {
-            "--show",
-            "--show-sources",
-            "--validate",
-            "--describe",
-            "--write-default",
-            "--get",
-            "--append",
-            "--prepend",
-            "--set",
-            "--remove",
-            "--remove-key",
-            "--stdin",
-            "--clear",
-        }
-        if not actions & o.keys():
+        if not CONFIG_ACTIONS & o.keys():
             out.errors.append(
                 "conda config: give an action such as --show, --set KEY VALUE "
                 "or --add channels NAME"
