@@ -13,7 +13,6 @@ any fails; 2 if the conda on PATH is missing or is the stand-in.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import subprocess
@@ -21,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from hpcdocs import ROOT
+from hpcdocs import ROOT, command_parser
 from hpcdocs.snippettests import Catalog, console
 from hpcdocs.snippettests.header import working_name
 from hpcdocs.snippettests.runner import SnippetError, check_patterns
@@ -80,11 +79,7 @@ def run_snippet(catalog: Catalog, snip) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="conda-real",
-        description=__doc__.split("\n\n", 2)[2],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("conda-real", __doc__.split("\n\n", 2)[2])
     parser.add_argument("--list", action="store_true", help="list the snippets it would run")
     parser.add_argument("snippets", nargs="*", metavar="SNIPPET", help="snippet paths")
     args = parser.parse_args(argv)

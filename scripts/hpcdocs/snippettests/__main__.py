@@ -8,21 +8,17 @@ snippets run PATH...     check and run snippets against the test cluster,
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 
-from hpcdocs import tested
+from hpcdocs import command_parser, tested
 from hpcdocs.snippettests import TIERS, Catalog, static
 
 COLUMNS = ("static", "login", "cluster", "gpu", "none")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="snippets", description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n", 1)[1],
-    )  # fmt: skip
+    parser = command_parser("snippets", __doc__.split("\n\n")[0], __doc__.split("\n\n", 1)[1])
     sub = parser.add_subparsers(dest="command", required=True)
     rep = sub.add_parser("report", help="counts per page and per tier, coverage, run times")
     rep.add_argument("--json", action="store_true", help="print the figures as JSON")
