@@ -6,7 +6,7 @@ state directory), and gives:
 
 - ``cluster.env``: the environment after ``eval "$(testcluster env)"``
   (SLURM_CONF, PATH, MODULEPATH, the exported `module` function, WORK, SCRATCH);
-- ``cluster.run(cmd, timeout=60)``: run a bash command line in that environment,
+- ``cluster.bash(cmd, timeout=60)``: run a bash command line in that environment,
   return the CompletedProcess (text, stdout and stderr captured);
 - ``cluster.sbatch(args, timeout=60)``: submit, return the job id;
 - ``cluster.wait_job(jobid, timeout=60)``: the job's final state (COMPLETED,

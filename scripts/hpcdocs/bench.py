@@ -13,7 +13,6 @@ printed with them). --check exits 1 when a target is missed.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -22,7 +21,7 @@ import sys
 import tempfile
 import time
 
-from hpcdocs import ROOT
+from hpcdocs import ROOT, command_parser
 from hpcdocs.testcluster import bench as cluster_bench
 
 RECORD = ROOT / "build" / "make-test.json"
@@ -64,9 +63,7 @@ def last_test_run() -> tuple[float | None, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = command_parser("bench", __doc__)
     parser.add_argument("--run-tests", action="store_true", help="run `make test` first")
     parser.add_argument("--jobs", type=int, default=50, help="batch jobs and sruns (50)")
     parser.add_argument("--subnet",

@@ -13,7 +13,6 @@ any fails; 2 if the conda on PATH is missing or is the stand-in.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import subprocess
@@ -21,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from hpcdocs import ROOT
+from hpcdocs import ROOT, command_parser
 from hpcdocs.snippettests import Catalog, console
 from hpcdocs.snippettests.header import working_name
 from hpcdocs.snippettests.runner import SnippetError, check_patterns
@@ -51,7 +50,7 @@ def chosen(catalog: Catalog, names: list[str]):
             yield snip
 
 
-def run(catalog: Catalog, snip) -> str | None:
+def run_snippet(catalog: Catalog, snip) -> str | None:
     """None if the snippet passed, else why not."""
     with tempfile.TemporaryDirectory(prefix="conda-real.") as tmp:
         work = Path(tmp)
@@ -80,11 +79,7 @@ def run(catalog: Catalog, snip) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="conda-real",
-        description=__doc__.split("\n\n", 2)[2],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("conda-real", __doc__.split("\n\n", 2)[2])
     parser.add_argument("--list", action="store_true", help="list the snippets it would run")
     parser.add_argument("snippets", nargs="*", metavar="SNIPPET", help="snippet paths")
     args = parser.parse_args(argv)
@@ -103,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     failed = 0
     for snip in snippets:
-        why = run(catalog, snip)
+        why = run_snippet(catalog, snip)
         failed += why is not None
         print(
             f"{'PASS' if why is None else 'FAIL'} snippets/{snip.path}"

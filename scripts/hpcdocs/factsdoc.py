@@ -13,6 +13,7 @@ import re
 import types
 import typing
 from functools import cache
+from pathlib import Path
 
 import yaml
 from pydantic import BaseModel
@@ -133,11 +134,46 @@ def _type(kind, w: dict) -> str:
     return {str: w["text"], int: w["number"], bool: w["bool"]}.get(kind, str(kind))
 
 
-def _default(field, w: dict) -> str:
+@cache
+def texts() -> dict[str, dict[str, dict]]:
+    """facts_texts.yml: {model name: {key: {en, zh[, used_by][, default_shown]}}}; a
+    ValueError naming what is wrong if it misses a key of the schema or has one too many."""
+    found = yaml.safe_load(Path(schema.__file__).with_name("facts_texts.yml").read_text("utf-8"))
+    if problems := text_problems(found):
+        raise ValueError("facts_texts.yml: " + "; ".join(problems))
+    return found
+
+
+def text_problems(found: dict) -> list[str]:
+    """What facts_texts.yml (read into found) lacks or has too many: every key of every
+    section model needs an entry with en and zh, and nothing else may have one."""
+    models = {
+        m.__name__: m
+        for m in vars(schema).values()
+        if isinstance(m, type) and issubclass(m, schema.Section) and m is not schema.Section
+    }
+    problems = []
+    for name in sorted(models.keys() | found.keys()):
+        keys = set(models[name].model_fields) if name in models else set()
+        given = set(found.get(name) or {})
+        problems += [f"{name}.{k}: no text" for k in sorted(keys - given)]
+        problems += [f"{name}.{k}: not a key of the schema" for k in sorted(given - keys)]
+        for key in sorted(keys & given):
+            if not {"en", "zh"} <= found[name][key].keys():
+                problems.append(f"{name}.{key}: needs both en and zh")
+    return problems
+
+
+def text(model: type[BaseModel], name: str) -> dict:
+    """The reference page's entry for one key: en, zh and, where given, used_by, default_shown."""
+    return texts()[model.__name__][name]
+
+
+def _default(field, entry: dict, w: dict) -> str:
     if field.is_required():
         return f"**{w['required']}**"
-    if (field.json_schema_extra or {}).get("default_shown"):
-        return f"= `{field.json_schema_extra['default_shown']}`"
+    if entry.get("default_shown"):
+        return f"= `{entry['default_shown']}`"
     value = field.default if field.default_factory is None else field.default_factory()
     if value is None or value is PydanticUndefined:
         return w["none"]
@@ -163,8 +199,8 @@ def _model_of(kind) -> type[BaseModel] | None:
     return None
 
 
-def used_by(field) -> list[str]:
-    return list((field.json_schema_extra or {}).get("used_by", []))
+def used_by(entry: dict) -> list[str]:
+    return list(entry.get("used_by", []))
 
 
 def sections() -> list[tuple[str, type[BaseModel], list[str]]]:
@@ -175,7 +211,9 @@ def sections() -> list[tuple[str, type[BaseModel], list[str]]]:
         if inner is None or inner is schema.Text:
             continue
         is_dict = typing.get_origin(field.annotation) is dict
-        found.append((f"{name}.<ROLE>" if is_dict else name, inner, used_by(field)))
+        found.append(
+            (f"{name}.<ROLE>" if is_dict else name, inner, used_by(text(schema.Facts, name)))
+        )
     return found
 
 
@@ -225,7 +263,8 @@ def reference(lang: str) -> str:
         ]
         for name, field in model.model_fields.items():
             key = f"{path}.{name}" if path else name
-            meaning = field.description if lang == "en" else field.json_schema_extra["zh"]
+            entry = text(model, name)
+            meaning = entry[lang]
             shown = sorted(
                 {
                     page
@@ -235,10 +274,10 @@ def reference(lang: str) -> str:
                 }
             )
             links = [f"[{p}]({p}.md)" for p in shown]
-            links += [f"*{TOOLS[lang][t]}*" for t in (used_by(field) or tools)]
+            links += [f"*{TOOLS[lang][t]}*" for t in (used_by(entry) or tools)]
             cell = meaning.replace("|", "\\|")
             out.append(
-                f"| `{name}` | {_type(field.annotation, w)} | {_default(field, w)} | {cell} "
+                f"| `{name}` | {_type(field.annotation, w)} | {_default(field, entry, w)} | {cell} "
                 f"| {', '.join(links) or '—'} |"
             )
         out.append("")

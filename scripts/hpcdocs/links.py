@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -26,7 +25,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import yaml
 
-from hpcdocs import ROOT, printpdf
+from hpcdocs import ROOT, builtsite, printpdf
 
 # The attributes that point somewhere, per tag.
 POINTING = {
@@ -183,9 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         description="List every external link of the built site and the pages that have it. "
         "Internal links need no command: the strict build checks them (scripts/hooks/links.py).",
     )
-    parser.add_argument(
-        "--site", type=Path, help="a built site (default: build the site into build/links-site)"
-    )
+    builtsite.add_option(parser, "links-site")
     parser.add_argument(
         "--online",
         action="store_true",
@@ -194,14 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--timeout", type=float, default=15.0, help="seconds per request")
     args = parser.parse_args(argv)
-    site = args.site
-    if site is None:
-        site = ROOT / "build" / "links-site"
-        subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site)],
-            cwd=ROOT,
-            check=True,
-        )
+    site = builtsite.site(args.site, "links-site")
     found = _one_report_link(external(site))
     results = {}
     if args.online:

@@ -13,7 +13,6 @@ markers (`# NBVAL_IGNORE_OUTPUT`, `# NBVAL_SKIP`):
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import subprocess
@@ -29,7 +28,7 @@ from nbval.plugin import find_comment_markers, find_metadata_tags, get_sanitize_
 from pytest_notebook.diffing import diff_notebooks, diff_to_string, filter_diff
 from pytest_notebook.notebook import regex_replace_nb
 
-from hpcdocs import ROOT, command
+from hpcdocs import ROOT, command, command_parser
 from hpcdocs.testcluster.scratch import env_after_eval
 
 NOTEBOOKS = ROOT / "notebooks"
@@ -248,12 +247,7 @@ def kernel_env(cluster_env: dict) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="regen-notebooks",
-        description=SUMMARY,
-        epilog=DETAILS,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("regen-notebooks", SUMMARY, DETAILS)
     parser.add_argument(
         "--check",
         action="store_true",

@@ -18,13 +18,12 @@ import functools
 import gzip
 import http.server
 import json
-import subprocess
 import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
-from hpcdocs import ROOT
+from hpcdocs import ROOT, builtsite
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Chromium's own background traffic is turned off by these flags; anything
@@ -133,20 +132,11 @@ def save(rows: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench-site", description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--site", type=Path, help="a built site (default: build into build/bench-site)"
-    )
+    builtsite.add_option(parser, "bench-site")
     parser.add_argument("--files", action="store_true", help="also list each page's requests")
     parser.add_argument("pages", nargs="*", help="only these paths (default: every page)")
     args = parser.parse_args(argv)
-    site = args.site
-    if site is None:
-        site = ROOT / "build" / "bench-site"
-        subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site)],
-            cwd=ROOT,
-            check=True,
-        )
+    site = builtsite.site(args.site, "bench-site")
     from playwright.sync_api import sync_playwright
 
     if not CHROMIUM.exists():

@@ -45,7 +45,7 @@ def timeout_job(cluster, tmp_path_factory):
     early (in any order: a shuffled run only waits longer there).
     """
     out = tmp_path_factory.mktemp("timeout") / "timeout.out"
-    r = cluster.run(f"sbatch --parsable --time=1 -J timeout-test -o {out}", input=TIMEOUT_SCRIPT)
+    r = cluster.bash(f"sbatch --parsable --time=1 -J timeout-test -o {out}", input=TIMEOUT_SCRIPT)
     assert r.returncode == 0, r.stderr
     return {"jobid": r.stdout.strip().split(";")[0], "out": out}
 

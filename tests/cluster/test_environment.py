@@ -10,7 +10,7 @@ from hpcdocs import facts
 def test_nodes_and_partitions_follow_the_facts(cluster):
     cluster.require_test_cluster("compares node sizes with cluster.yml")
     parts = facts.partitions()
-    r = cluster.run("sinfo -h -N -o '%N %P %c %m %G %t'")
+    r = cluster.bash("sinfo -h -N -o '%N %P %c %m %G %t'")
     assert r.returncode == 0, r.stderr
     rows = [line.split() for line in r.stdout.splitlines()]
     for role, spec in parts.items():
@@ -30,22 +30,22 @@ def test_nodes_and_partitions_follow_the_facts(cluster):
 
 def test_cluster_name_and_time_limits(cluster):
     cluster.require_test_cluster("compares with cluster.yml")
-    r = cluster.run("scontrol show config | grep -E '^ClusterName'")
+    r = cluster.bash("scontrol show config | grep -E '^ClusterName'")
     assert r.stdout.split("=")[1].strip() == facts.get("name")
     for spec in facts.partitions().values():
-        r = cluster.run(f"scontrol show partition {spec['name']} -o")
+        r = cluster.bash(f"scontrol show partition {spec['name']} -o")
         assert f"MaxTime={spec['max_time']} " in r.stdout, r.stdout
         assert f"DefaultTime={spec['default_time']} " in r.stdout, r.stdout
 
 
 def test_node_names_resolve_and_jobs_see_them(cluster):
-    r = cluster.run("srun -N2 hostname | sort")
+    r = cluster.bash("srun -N2 hostname | sort")
     assert r.returncode == 0, r.stderr
     names = r.stdout.split()
     assert len(names) == 2
     for name in names:
         assert socket.gethostbyname(name).startswith("127.") or not cluster.is_test_cluster
-    r = cluster.run("srun -N2 bash -c 'scontrol show hostnames $SLURM_JOB_NODELIST | head -1'")
+    r = cluster.bash("srun -N2 bash -c 'scontrol show hostnames $SLURM_JOB_NODELIST | head -1'")
     first = r.stdout.split()[0]
     assert first in names
 
@@ -61,7 +61,7 @@ def test_daemons_listen_on_loopback_only(cluster):
         for p in procs.ours(plan.state)
         if p.comm in ("slurmctld", "slurmd", "slurmdbd", "mariadbd")
     }
-    r = cluster.run("ss -Hltnp")
+    r = cluster.bash("ss -Hltnp")
     listening = [
         line for line in r.stdout.splitlines() if any(f"pid={pid}," in line for pid in pids)
     ]
@@ -74,20 +74,20 @@ def test_daemons_listen_on_loopback_only(cluster):
 def test_storage_variables_point_at_existing_directories(cluster):
     for spec in facts.get("storage").values():
         var = spec["env"]
-        r = cluster.run(f'srun bash -c \'test -d "${var}" && test -w "${var}" && echo ok\'')
+        r = cluster.bash(f'srun bash -c \'test -d "${var}" && test -w "${var}" && echo ok\'')
         assert r.stdout.strip() == "ok", (var, r.stderr)
 
 
 def test_accounting_knows_cluster_account_and_user(cluster):
     account = facts.get("default_account")
-    r = cluster.run(
+    r = cluster.bash(
         f"sacctmgr -n -P show assoc user=root account={account} format=Cluster,Account,User"
     )
     assert r.returncode == 0, r.stderr
     assert f"{facts.get('name')}|{account}|root" in r.stdout.splitlines()
     jobid = cluster.sbatch("-o /dev/null --wrap true")
     assert cluster.wait_job(jobid) == "COMPLETED"
-    r = cluster.run(f"sacct -n -X -P -o JobID,State,Account -j {jobid}")
+    r = cluster.bash(f"sacct -n -X -P -o JobID,State,Account -j {jobid}")
     assert r.stdout.strip().startswith(f"{jobid}|"), r.stdout + r.stderr
     assert r.stdout.strip().endswith(f"|{account}")
 
@@ -100,7 +100,7 @@ def test_slurmdbd_sends_updates_to_this_controller(cluster):
     from hpcdocs.testcluster.plan import make_plan
 
     plan = make_plan()
-    r = cluster.run(f"sacctmgr -n -P show cluster {plan.cluster_name} format=ControlHost")
+    r = cluster.bash(f"sacctmgr -n -P show cluster {plan.cluster_name} format=ControlHost")
     assert r.stdout.strip() == plan.ctl_addr, r.stdout + r.stderr
 
 
@@ -108,21 +108,21 @@ def test_accounts_and_qos_of_the_facts_with_their_limits(cluster):
     """cluster.yml's accounts and QOS exist with their limits, and are enforced:
     a job under an account the user is not in is refused."""
     for spec in (facts.load().get("accounts") or {}).values():
-        r = cluster.run(
+        r = cluster.bash(
             f"sacctmgr -n -P show assoc account={spec['name']} user=root format=Account,QOS"
         )
         assert r.stdout.strip(), f"root is not in account {spec['name']}: {r.stderr}"
         if spec.get("max_cpus"):
-            r = cluster.run(
+            r = cluster.bash(
                 f"sacctmgr -n -P show assoc account={spec['name']} user= format=GrpTRES"
             )
             assert r.stdout.split() == [f"cpu={spec['max_cpus']}"], r.stdout + r.stderr
     qos = dict(facts.load().get("qos") or {})
     qos.pop("default", None)
     for spec in qos.values():
-        r = cluster.run(f"sacctmgr -n -P show qos {spec['name']} format=Name,MaxJobsPU")
+        r = cluster.bash(f"sacctmgr -n -P show qos {spec['name']} format=Name,MaxJobsPU")
         assert r.stdout.split() == [f"{spec['name']}|{spec.get('max_jobs_per_user', '')}"], (
             r.stdout + r.stderr
         )
-    r = cluster.run("sbatch --account=no-such-account -o /dev/null --wrap true")
+    r = cluster.bash("sbatch --account=no-such-account -o /dev/null --wrap true")
     assert r.returncode != 0 and "Invalid account" in r.stderr, r.stdout + r.stderr

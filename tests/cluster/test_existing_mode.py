@@ -57,7 +57,7 @@ def sacct_jobs(cluster, name: str, since: str) -> list[list[str]]:
     (waiting until sacct shows one: slurmdbd records a job a moment after it ends)."""
 
     def rows():
-        done = cluster.run(
+        done = cluster.bash(
             f"sacct -X -n -P -S {since} --name={name} -o JobID,Account,Partition,State", timeout=30
         )
         return [line.split("|") for line in done.stdout.splitlines() if line.strip()]
@@ -74,11 +74,11 @@ def ci_account(cluster):
     cluster.require_test_cluster("adds an account to the test cluster's accounting")
     name, where = "ci-check", f"Cluster={facts.get('name')}"
     for args in (f"add account {name} {where}", f"add user root Account={name} {where}"):
-        done = cluster.run(f"sacctmgr -i {args}", timeout=60)
+        done = cluster.bash(f"sacctmgr -i {args}", timeout=60)
         assert done.returncode == 0 or "already exists" in done.stdout + done.stderr, done
     yield name
-    cluster.run(f"sacctmgr -i delete user root Account={name} {where}", timeout=60)
-    cluster.run(f"sacctmgr -i delete account {name} {where}", timeout=60)
+    cluster.bash(f"sacctmgr -i delete user root Account={name} {where}", timeout=60)
+    cluster.bash(f"sacctmgr -i delete account {name} {where}", timeout=60)
 
 
 def test_existing_mode_runs_and_skips_with_reasons(cluster, tmp_path):
@@ -115,7 +115,7 @@ def test_existing_mode_runs_snippet_jobs_with_the_ci_account_and_stamps_the_clus
     assert re.search(r"1 passed, 1 skipped", r.stdout), r.stdout[-2000:]
 
     report = json.loads(report_file.read_text(encoding="utf-8"))
-    name = existing.cluster_name(lambda cmd, **kw: cluster.run(cmd, timeout=30))
+    name = existing.cluster_name(lambda cmd, **kw: cluster.bash(cmd, timeout=30))
     assert name, "scontrol show config gave no ClusterName"
     assert report["cluster"] == {
         "kind": "existing",
@@ -179,12 +179,12 @@ def test_existing_mode_sends_gpu_snippets_and_unnamed_partitions_where_the_facts
     runner = Runner(catalog, real_site, workroot=tmp_path / "runs", gpu=(True, "as if real"))
     runner._facts = known  # the facts a centre's cluster.yml would give (ci.partition: debug)
 
-    job = runner.run(catalog["ci/01-job.sh"])
+    job = runner.outcome(catalog["ci/01-job.sh"])
     assert job.passed, job.reason + "\n" + "\n".join(job.details)
     assert f"SBATCH_PARTITION={debug} sbatch" in job.command
     assert re.search(rf"^partition={debug}$", "\n".join(job.details), re.MULTILINE), job.details
 
-    step = runner.run(catalog["ci/02-gpu.py"])
+    step = runner.outcome(catalog["ci/02-gpu.py"])
     assert step.passed, step.reason + "\n" + "\n".join(step.details)
     assert step.command.split(" && ", 1)[1].startswith(f"srun --partition={gpu_part} --gres=gpu:1")
     assert f"on {gpu_part} 0" in "\n".join(step.details), step.details

@@ -38,7 +38,7 @@ def _probe(cluster, tmp_path, srun_args: str, env: str = "") -> dict[str, str]:
     script.write_text(PROBE, encoding="utf-8")
     script.chmod(0o755)
     devices = _devices(cluster)
-    r = cluster.run(
+    r = cluster.bash(
         f"{env} srun --partition={GPU['name']} --time=00:01:00 {srun_args} {script} "
         + " ".join(devices),
         timeout=90,

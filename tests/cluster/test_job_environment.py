@@ -26,7 +26,7 @@ def _submit(cluster, tmp_path, export: str, script: str = SRUN_SCRIPT) -> str:
     """Submit script with --export=export from a shell that set MY_SETTING; its output."""
     (tmp_path / "job.sh").write_text(script, encoding="utf-8")
     out = tmp_path / f"{export}.out"
-    r = cluster.run(
+    r = cluster.bash(
         "export MY_SETTING=hello; sbatch --parsable "
         f"--export={export} --partition={DEBUG['name']} --time=00:02:00 --output={out} job.sh",
         cwd=tmp_path,

@@ -13,7 +13,7 @@ def gpu_partition(cluster) -> dict:
 
 def srun_gpus(cluster, spec: dict, options: str, shown: str = "$CUDA_VISIBLE_DEVICES"):
     """`srun -p GPU_PARTITION OPTIONS`: each task echoes SHOWN."""
-    return cluster.run(f"srun -p {spec['name']} {options} bash -c 'echo {shown}'")
+    return cluster.bash(f"srun -p {spec['name']} {options} bash -c 'echo {shown}'")
 
 
 def test_batch_job_runs_and_writes_its_output(cluster, tmp_path):
@@ -27,12 +27,12 @@ def test_batch_job_runs_and_writes_its_output(cluster, tmp_path):
 def test_failed_job_is_failed_with_its_exit_code(cluster):
     jobid = cluster.sbatch("-o /dev/null --wrap 'exit 3'")
     assert cluster.wait_job(jobid) == "FAILED"
-    r = cluster.run(f"sacct -n -X -P -o ExitCode -j {jobid}")
+    r = cluster.bash(f"sacct -n -X -P -o ExitCode -j {jobid}")
     assert r.stdout.strip() == "3:0", r.stdout
 
 
 def test_srun_across_two_nodes(cluster):
-    r = cluster.run("srun -N2 --ntasks-per-node=2 bash -c 'echo $(hostname):$SLURM_PROCID'")
+    r = cluster.bash("srun -N2 --ntasks-per-node=2 bash -c 'echo $(hostname):$SLURM_PROCID'")
     assert r.returncode == 0, r.stderr
     lines = sorted(r.stdout.split())
     assert len(lines) == 4
@@ -54,17 +54,17 @@ def test_dependencies_afterok_and_afternotok(cluster, tmp_path):
     first = cluster.sbatch("-o /dev/null --wrap 'sleep 1; exit 1'")
     ok = cluster.sbatch(f"-o /dev/null --dependency=afterok:{first} --wrap true")
     notok = cluster.sbatch(f"-o {tmp_path}/n.out --dependency=afternotok:{first} --wrap 'echo ran'")
-    r = cluster.run(f"squeue -h -j {ok} -o %r")
+    r = cluster.bash(f"squeue -h -j {ok} -o %r")
     assert r.stdout.strip() == "Dependency", r.stdout
     assert cluster.wait_job(first) == "FAILED"
     assert cluster.wait_job(notok) == "COMPLETED"
     assert (tmp_path / "n.out").read_text().strip() == "ran"
     # afterok can never be satisfied now: the job stays pending (DependencyNeverSatisfied)
     # unless the site cancels such jobs (kill_invalid_depend).
-    r = cluster.run(f"squeue -h -j {ok} -o '%T %r'")
+    r = cluster.bash(f"squeue -h -j {ok} -o '%T %r'")
     if r.stdout.strip():
         assert "DependencyNeverSatisfied" in r.stdout, r.stdout
-        cluster.run(f"scancel {ok}")
+        cluster.bash(f"scancel {ok}")
     else:
         assert cluster.wait_job(ok) == "CANCELLED"
 
@@ -91,12 +91,12 @@ def test_gpus_and_gpus_per_node(cluster):
 def test_nvidia_smi_lists_the_allocated_mock_gpus(cluster):
     cluster.require_test_cluster("the stand-in nvidia-smi")
     spec = gpu_partition(cluster)
-    r = cluster.run(f"srun -p {spec['name']} --gres=gpu:2 nvidia-smi -L")
+    r = cluster.bash(f"srun -p {spec['name']} --gres=gpu:2 nvidia-smi -L")
     lines = r.stdout.splitlines()
     assert len(lines) == 2, r.stdout + r.stderr
     assert all(spec["gpu_type"].upper() in line and "MOCK" in line for line in lines)
-    r = cluster.run(f"srun -p {spec['name']} --gres=gpu:1 nvidia-smi")
+    r = cluster.bash(f"srun -p {spec['name']} --gres=gpu:1 nvidia-smi")
     assert "mock" in r.stdout.lower()
     cpu = facts.get("partitions.cpu.name")
-    r = cluster.run(f"srun -p {cpu} bash -c 'command -v nvidia-smi || echo none'")
+    r = cluster.bash(f"srun -p {cpu} bash -c 'command -v nvidia-smi || echo none'")
     assert r.stdout.strip() == "none"  # only GPU nodes have it, as on a real site

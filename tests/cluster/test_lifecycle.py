@@ -10,7 +10,6 @@ import ipaddress
 import os
 import signal
 import socket
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -117,15 +116,7 @@ def test_port_taken_fails_cleanly_with_the_daemons_error(scratch, daemon, addr, 
 
 
 def test_down_leaves_no_daemon_job_hosts_entry_or_device(scratch):
-    env = scratch.shell_env()
-    r = subprocess.run(
-        ["sbatch", "--parsable", "-o", "/dev/null", "--wrap", "sleep 300"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    jobid = r.stdout.strip()
+    jobid = scratch.client().sbatch("-o /dev/null --wrap 'sleep 300'")
     until(
         lambda: any(p.comm == "slurmstepd" for p in procs.ours(scratch.state)),
         20,

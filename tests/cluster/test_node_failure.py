@@ -14,11 +14,11 @@ from hpcdocs.testcluster.plan import make_plan
 
 
 def node_state(c, node: str) -> str:
-    return c.run(f"sinfo -h -n {node} -o %T").stdout.strip()
+    return c.bash(f"sinfo -h -n {node} -o %T").stdout.strip()
 
 
 def job_field(c, jobid: str, name: str) -> str:
-    for word in c.run(f"scontrol show job -o {jobid}").stdout.split():
+    for word in c.bash(f"scontrol show job -o {jobid}").stdout.split():
         if word.startswith(name + "="):
             return word.split("=", 1)[1]
     return ""
@@ -35,7 +35,7 @@ def test_dead_slurmd_marks_node_down_and_requeues_or_fails_its_jobs(scratch):
     until(
         lambda: {job_field(c, j, "JobState") for j in jobs} == {"RUNNING"},
         30,
-        lambda: c.run("squeue").stdout,
+        lambda: c.bash("squeue").stdout,
     )
     slurmd = cluster_mod.running(plan)[f"slurmd:{node}"]
     os.kill(slurmd.pid, signal.SIGKILL)
@@ -48,14 +48,14 @@ def test_dead_slurmd_marks_node_down_and_requeues_or_fails_its_jobs(scratch):
         until(
             lambda: job_field(c, keep, "Restarts") == "1",
             30,
-            lambda: c.run(f"scontrol show job {keep}").stdout,
+            lambda: c.bash(f"scontrol show job {keep}").stdout,
         )
         assert job_field(c, keep, "JobState") == "PENDING"
-        r = c.run(f"sacct -n -X -P -o State -j {keep},{lose}")
+        r = c.bash(f"sacct -n -X -P -o State -j {keep},{lose}")
         assert "NODE_FAIL" in r.stdout.split(), r.stdout
     finally:
         # `up` restarts the missing slurmd; ReturnToService=2 returns the node.
         r = scratch.testcluster("up")
-        c.run(f"scancel {keep} {lose}")
+        c.bash(f"scancel {keep} {lose}")
     assert r.returncode == 0, r.stderr
     assert node_state(c, node) in ("idle", "mixed", "allocated", "completing")

@@ -25,21 +25,21 @@ def _page_says(text: str) -> None:
 
 
 def _show(cluster, jobid: str) -> str:
-    return cluster.run(f"scontrol show job {jobid}").stdout
+    return cluster.bash(f"scontrol show job {jobid}").stdout
 
 
 def test_requeue_is_for_batch_jobs_only(cluster):
-    r = cluster.run(f"salloc --no-shell --partition={DEBUG['name']} --time=00:01:00")
+    r = cluster.bash(f"salloc --no-shell --partition={DEBUG['name']} --time=00:01:00")
     jobid = re.search(r"Granted job allocation (\d+)", r.stderr)
     assert jobid, r.stderr
     jobid = jobid.group(1)
     try:
-        r = cluster.run(f"scontrol requeue {jobid}")
+        r = cluster.bash(f"scontrol requeue {jobid}")
         assert r.returncode == 1
         message = f"Only batch jobs are accepted or processed for job {jobid}"
         assert r.stderr.strip() == message, r.stderr
     finally:
-        cluster.run(f"scancel {jobid}")
+        cluster.bash(f"scancel {jobid}")
     _page_says("Only batch jobs are accepted or processed")
 
 
@@ -49,7 +49,7 @@ def test_requeued_job_keeps_its_id_and_waits_for_begin_time(cluster, tmp_path):
     )
     try:
         assert until(lambda: "JobState=RUNNING" in _show(cluster, jobid)), _show(cluster, jobid)
-        r = cluster.run(f"scontrol requeue {jobid}")
+        r = cluster.bash(f"scontrol requeue {jobid}")
         assert r.returncode == 0, r.stderr
         shown = until(lambda: (s := _show(cluster, jobid)) and "Reason=BeginTime" in s and s)
         assert shown, _show(cluster, jobid)
@@ -58,13 +58,13 @@ def test_requeued_job_keeps_its_id_and_waits_for_begin_time(cluster, tmp_path):
         hist = until(
             lambda: (
                 "REQUEUED"
-                in (out := cluster.run(f"sacct -X -D -n -j {jobid} -o JobID,State").stdout)
+                in (out := cluster.bash(f"sacct -X -D -n -j {jobid} -o JobID,State").stdout)
                 and out
             )
         )
         assert hist and all(line.split()[0] == jobid for line in hist.splitlines()), hist
     finally:
-        cluster.run(f"scancel {jobid}")
+        cluster.bash(f"scancel {jobid}")
     _page_says("BeginTime")
 
 
@@ -74,9 +74,9 @@ def maintenance(cluster):
     it holds back only jobs whose time limit would reach into it (no other test
     asks for more than two days)."""
     cluster.require_test_cluster("creates a reservation (an administrator's command)")
-    nodes = cluster.run(f"sinfo -h -p {CPU['name']} -o %N").stdout.strip()
+    nodes = cluster.bash(f"sinfo -h -p {CPU['name']} -o %N").stdout.strip()
     name = f"maint-{uuid.uuid4().hex[:6]}"
-    r = cluster.run(
+    r = cluster.bash(
         f"scontrol create reservation ReservationName={name} StartTime=now+2days "
         f"Duration=60 Nodes={nodes} Users=root Flags=maint,ignore_jobs"
     )
@@ -84,7 +84,7 @@ def maintenance(cluster):
     try:
         yield name
     finally:
-        cluster.run(f"scontrol delete ReservationName={name}")
+        cluster.bash(f"scontrol delete ReservationName={name}")
 
 
 def test_maintenance_reservation_holds_jobs_that_would_cross_it(cluster, maintenance, tmp_path):
@@ -95,17 +95,17 @@ def test_maintenance_reservation_holds_jobs_that_would_cross_it(cluster, mainten
         reason = "ReqNodeNotAvail, Reserved for maintenance"
         # squeue shows the reason as the page writes it (scontrol puts _ for the spaces).
         squeue = f"squeue -h -j {jobid} -o %r"
-        assert until(lambda: cluster.run(squeue).stdout.strip() == reason), _show(cluster, jobid)
-        r = cluster.run(f"scontrol show reservation {maintenance}")
+        assert until(lambda: cluster.bash(squeue).stdout.strip() == reason), _show(cluster, jobid)
+        r = cluster.bash(f"scontrol show reservation {maintenance}")
         assert "Flags=MAINT" in r.stdout, r.stdout
         # Shortened to end before the maintenance, it starts at once.
-        r = cluster.run(f"scontrol update JobId={jobid} TimeLimit=1-00:00:00")
+        r = cluster.bash(f"scontrol update JobId={jobid} TimeLimit=1-00:00:00")
         assert r.returncode == 0, r.stderr
         assert until(
             lambda: re.search(r"JobState=(RUNNING|COMPLETED|COMPLETING)", _show(cluster, jobid))
         ), _show(cluster, jobid)
     finally:
-        cluster.run(f"scancel {jobid}")
+        cluster.bash(f"scancel {jobid}")
     _page_says(reason)
     _page_says("scontrol show reservation")
 
@@ -133,6 +133,6 @@ def test_shell_inside_a_running_job(cluster, tmp_path):
         # The job itself is still running: exit ended only the shell.
         assert "JobState=RUNNING" in _show(cluster, jobid)
     finally:
-        cluster.run(f"scancel {jobid}")
+        cluster.bash(f"scancel {jobid}")
     _page_says("--overlap --pty bash -i")
     _page_says("pam_slurm_adopt")

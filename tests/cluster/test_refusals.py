@@ -7,7 +7,7 @@ from hpcdocs import facts
 
 
 def refused(cluster, args: str) -> str:
-    r = cluster.run(f"sbatch {args} --wrap true", timeout=30)
+    r = cluster.bash(f"sbatch {args} --wrap true", timeout=30)
     assert r.returncode != 0, f"sbatch {args} was accepted: {r.stdout}"
     return r.stderr
 
@@ -33,7 +33,7 @@ def test_gres_the_cluster_lacks(cluster):
 def test_more_nodes_than_the_partition_has(cluster, role):
     name = facts.get(f"partitions.{role}.name")
     cluster.require_partition(name)
-    r = cluster.run(f"sinfo -h -p {name} -o %D")
+    r = cluster.bash(f"sinfo -h -p {name} -o %D")
     nodes = int(r.stdout.split()[0])
     err = refused(cluster, f"-p {name} -N {nodes + 1}")
     assert (

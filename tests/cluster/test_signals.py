@@ -18,7 +18,7 @@ while :; do sleep 0.1; done
 
 
 def kill_wait(cluster) -> int:
-    r = cluster.run("scontrol show config | grep -E '^KillWait'")
+    r = cluster.bash("scontrol show config | grep -E '^KillWait'")
     return int(r.stdout.split("=")[1].split()[0])
 
 
@@ -27,18 +27,18 @@ def gone(cluster, jobid: str, pid: int):
     if cluster.is_test_cluster:  # same machine: watch the process itself
         return lambda: not os.path.exists(f"/proc/{pid}")
     # elsewhere: the job leaves COMPLETING once its processes are gone
-    return lambda: cluster.run(f"squeue -h -j {jobid} -o %T").stdout.strip() in ("", "COMPLETED")
+    return lambda: cluster.bash(f"squeue -h -j {jobid} -o %T").stdout.strip() in ("", "COMPLETED")
 
 
 def test_scancel_sends_sigterm_then_sigkill_after_killwait(cluster, tmp_path):
     out = tmp_path / "trap.log"
-    r = cluster.run("sbatch --parsable -o /dev/null", input=TRAP_SCRIPT.format(out=out))
+    r = cluster.bash("sbatch --parsable -o /dev/null", input=TRAP_SCRIPT.format(out=out))
     jobid = r.stdout.strip()
     until(lambda: out.exists() and "ready" in out.read_text())
     pid = int(out.read_text().split()[2])
     wait = kill_wait(cluster)
     t0 = time.time()
-    assert cluster.run(f"scancel {jobid}").returncode == 0
+    assert cluster.bash(f"scancel {jobid}").returncode == 0
     until(gone(cluster, jobid, pid), timeout=wait + 30)
     ended = time.time()
     assert cluster.wait_job(jobid, timeout=wait + 30) == "CANCELLED"
@@ -53,14 +53,14 @@ def test_scancel_sends_sigterm_then_sigkill_after_killwait(cluster, tmp_path):
 
 def test_scancel_signal_only_signals(cluster, tmp_path):
     out = tmp_path / "trap.log"
-    r = cluster.run("sbatch --parsable -o /dev/null", input=TRAP_SCRIPT.format(out=out))
+    r = cluster.bash("sbatch --parsable -o /dev/null", input=TRAP_SCRIPT.format(out=out))
     jobid = r.stdout.strip()
     until(lambda: out.exists() and "ready" in out.read_text())
-    assert cluster.run(f"scancel --batch --signal=TERM {jobid}").returncode == 0
+    assert cluster.bash(f"scancel --batch --signal=TERM {jobid}").returncode == 0
     until(lambda: "TERM" in out.read_text())
-    r = cluster.run(f"squeue -h -j {jobid} -o %T")
+    r = cluster.bash(f"squeue -h -j {jobid} -o %T")
     assert r.stdout.strip() == "RUNNING"  # a signal alone does not end the job
-    cluster.run(f"scancel {jobid}")
+    cluster.bash(f"scancel {jobid}")
     assert cluster.wait_job(jobid) == "CANCELLED"
 
 

@@ -10,5 +10,5 @@ def test_time_limit_ends_job_as_timeout(cluster, timeout_job):
     out = timeout_job["out"].read_text()
     assert "started" in out
     assert "got SIGTERM" in out  # Slurm sends SIGTERM first, SIGKILL KillWait later
-    r = cluster.run(f"sacct -n -X -P -o State,Timelimit -j {timeout_job['jobid']}")
+    r = cluster.bash(f"sacct -n -X -P -o State,Timelimit -j {timeout_job['jobid']}")
     assert r.stdout.split("|")[0] == "TIMEOUT", r.stdout

@@ -33,7 +33,7 @@ class User:
     def __init__(self, name: str, home: Path, env: dict):
         self.name, self.home, self.env = name, home, env
 
-    def run(self, cmd: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    def bash(self, cmd: str, timeout: float = 60) -> subprocess.CompletedProcess:
         """bash -c CMD as this user, in its home, with the cluster's environment."""
         return subprocess.run(
             ["runuser", "-u", self.name, "--", "bash", "-c", cmd],
@@ -46,7 +46,7 @@ class User:
 
 
 def _root(cluster, cmd: str) -> subprocess.CompletedProcess:
-    return cluster.run(cmd, timeout=60)
+    return cluster.bash(cmd, timeout=60)
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +116,7 @@ def _matches(pattern: str, snip_path: str, output: str) -> bool:
 
 
 def test_user_is_not_a_slurm_operator(user):
-    r = user.run('id -u; sacctmgr -n -P show user "$USER" format=AdminLevel')
+    r = user.bash('id -u; sacctmgr -n -P show user "$USER" format=AdminLevel')
     assert r.stdout.split()[0] != "0", r.stdout
     assert "Administrator" not in r.stdout and "Operator" not in r.stdout, r.stdout
 
@@ -129,7 +129,7 @@ def test_pending_job_snippet_works_for_an_ordinary_user(user):
     _, script = _transcript(path)
     work = _workdir(user, path)
     (work / "transcript.sh").write_text(script, encoding="utf-8")
-    r = user.run(
+    r = user.bash(
         f"cd {shlex.quote(str(work))} && bash -e transcript.sh", timeout=snip.header.timeout
     )
     out = r.stdout + r.stderr
@@ -142,23 +142,23 @@ def test_pending_job_snippet_works_for_an_ordinary_user(user):
 
 
 def test_pending_job_cannot_go_past_the_partition_maximum(user):
-    r = user.run(
+    r = user.bash(
         f"sbatch --parsable --hold --partition={DEBUG['name']} --time=00:05:00 --wrap='sleep 60'"
     )
     assert r.returncode == 0, r.stderr
     jobid = r.stdout.strip()
     try:
-        r = user.run(f"scontrol update JobId={jobid} TimeLimit={DEBUG['max_time']}")
+        r = user.bash(f"scontrol update JobId={jobid} TimeLimit={DEBUG['max_time']}")
         assert r.returncode == 0, r.stderr
-        over = user.run(f"scontrol update JobId={jobid} TimeLimit+=1")
+        over = user.bash(f"scontrol update JobId={jobid} TimeLimit+=1")
         assert over.returncode == 1
         assert over.stderr.strip() == f"Access/permission denied for job {jobid}", over.stderr
-        shorter = user.run(f"scontrol update JobId={jobid} TimeLimit=00:03:00")
+        shorter = user.bash(f"scontrol update JobId={jobid} TimeLimit=00:03:00")
         assert shorter.returncode == 0, shorter.stderr
-        shown = user.run(f"scontrol show job {jobid}").stdout
+        shown = user.bash(f"scontrol show job {jobid}").stdout
         assert "JobState=PENDING" in shown and " TimeLimit=00:03:00 " in shown, shown
     finally:
-        user.run(f"scancel {jobid}")
+        user.bash(f"scancel {jobid}")
 
 
 def test_running_job_snippet_as_an_ordinary_user(user):
@@ -169,7 +169,7 @@ def test_running_job_snippet_as_an_ordinary_user(user):
     work = _workdir(user, path)
     # Each command's status, as the reader sees it (no -e: the refusal exits 1).
     (work / "transcript.sh").write_text(script, encoding="utf-8")
-    r = user.run(f"cd {shlex.quote(str(work))} && bash transcript.sh 2>&1", timeout=120)
+    r = user.bash(f"cd {shlex.quote(str(work))} && bash transcript.sh 2>&1", timeout=120)
     out = r.stdout
     shown_refusal = next(line for line in text.splitlines() if "denied" in line)
     pattern = re.escape(shown_refusal).replace(re.escape("4316"), "[0-9]+")

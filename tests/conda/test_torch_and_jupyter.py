@@ -132,7 +132,7 @@ def test_cuda_build_exists_and_the_driver_supports_it(snippet):
 def torch_env(cluster):
     """The torch environment, made by the page's own script (reused when it is there)."""
     catalog = Catalog.load()
-    got = Runner(catalog, cluster).run(catalog["conda/09-create-torch-env.sh"])
+    got = Runner(catalog, cluster).outcome(catalog["conda/09-create-torch-env.sh"])
     assert got.outcome == "passed", got.reason
     return cluster
 
@@ -196,7 +196,7 @@ def test_pypi_itself_serves_the_cuda_13_build(tmp_path):
 
 def test_jupyter_kernel_snippet_registers_the_environments_python(cluster, tmp_path):
     catalog = Catalog.load()
-    got = Runner(catalog, cluster).run(catalog["conda/02-create.console"])  # the `sci` env
+    got = Runner(catalog, cluster).outcome(catalog["conda/02-create.console"])  # the `sci` env
     assert got.outcome == "passed", got.reason
     snippet = catalog["conda/19-jupyter-kernel.console"]
     home_kernel = Path.home() / ".local" / "share" / "jupyter" / "kernels" / "sci"

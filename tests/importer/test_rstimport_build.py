@@ -152,7 +152,7 @@ def test_output_fits_the_sites_snippet_rules(built: Path) -> None:
     readable = [s for s in catalog.snippets if s.text.startswith(("# test:", "#!", "// test:"))]
     assert len(readable) > 20
     for snip in readable:
-        assert snip.error is None and snip.run == "none", snip.error
+        assert snip.error is None and snip.run_mode == "none", snip.error
 
 
 @pytest.mark.skipif(not SEED.is_file(), reason=f"{SEED} not present")

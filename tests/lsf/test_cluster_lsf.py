@@ -17,7 +17,7 @@ def lsf(cluster, tmp_path):
     cluster.require_test_cluster("the LSF layer drives the test cluster's Slurm")
 
     def run(cmd, timeout=60, input=None):
-        return cluster.run(cmd, timeout=timeout, input=input, cwd=tmp_path)
+        return cluster.bash(cmd, timeout=timeout, input=input, cwd=tmp_path)
 
     run.dir = tmp_path
     run.cluster = cluster

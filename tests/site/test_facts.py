@@ -383,3 +383,21 @@ def test_jupyter_page_names_the_portal_only_where_there_is_one(lang):
     assert "ondemand.hpc.example.edu" not in without and "Open OnDemand" in without
     assert ("没有这样的门户" if lang == "zh" else "has none") in without
     assert ("没有这样的门户" if lang == "zh" else "has none") not in with_portal
+
+
+def test_every_key_of_the_schema_has_its_meaning_in_both_languages():
+    import copy
+
+    from hpcdocs import factsdoc
+
+    found = factsdoc.texts()
+    assert factsdoc.text_problems(found) == []
+    broken = copy.deepcopy(found)
+    del broken["Partition"]["nodes"]
+    broken["Conda"]["channel"].pop("zh")
+    broken["Qos"]["max_jobs"] = {"en": "x", "zh": "x"}
+    assert factsdoc.text_problems(broken) == [
+        "Conda.channel: needs both en and zh",
+        "Partition.nodes: no text",
+        "Qos.max_jobs: not a key of the schema",
+    ]

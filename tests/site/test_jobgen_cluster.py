@@ -78,7 +78,7 @@ def torch_env(cluster):
     """The site's `torch` environment, made by its own snippet if the cluster lacks it."""
     cluster.require_test_cluster("submits generated scripts")
     catalog = Catalog.load()
-    outcome = Runner(catalog, cluster).run(catalog["conda/09-create-torch-env.sh"])
+    outcome = Runner(catalog, cluster).outcome(catalog["conda/09-create-torch-env.sh"])
     if outcome.outcome != "passed":
         pytest.fail(f"conda/09-create-torch-env.sh {outcome.outcome}: {outcome.reason}")
     return cluster
@@ -106,7 +106,7 @@ def test_generated_job_gets_what_was_asked(torch_env, form, tmp_path, name):
     (tmp_path / "job.sh").write_text(script)
     (tmp_path / "job_report.py").write_text(REPORT)
     if choices["scheduler"] == "lsf":
-        r = cluster.run("bsub < job.sh", cwd=tmp_path, timeout=60)
+        r = cluster.bash("bsub < job.sh", cwd=tmp_path, timeout=60)
         assert r.returncode == 0, r.stderr
         jobid = re.search(r"Job <(\d+)>", r.stdout).group(1)
     else:
@@ -135,7 +135,7 @@ def test_generated_job_gets_what_was_asked(torch_env, form, tmp_path, name):
         if choices["scheduler"] == "slurm":
             assert cpus_per_task == str(slurm_cpus), text
 
-    job = cluster.run(f"scontrol show job {jobid}").stdout
+    job = cluster.bash(f"scontrol show job {jobid}").stdout
     if array > 1:
         assert len(re.findall(r"JobState=COMPLETED", job)) == array, job
     first = job.split("\n\n")[0]

@@ -31,11 +31,11 @@ def catalog() -> Catalog:
 @pytest.fixture(scope="session")
 def snippet_cluster(cluster):
     """The session's test cluster (tests/conftest.py), and its Slurm version noted."""
-    done = cluster.run("sinfo --version", timeout=30)
+    done = cluster.bash("sinfo --version", timeout=30)
     found = re.search(r"(\d+\.\d+(?:\.\d+)?)", done.stdout or "")
     if found:
         FACTS["slurm"] = found.group(1)
-    name = existing.cluster_name(lambda cmd, **kw: cluster.run(cmd, timeout=30))
+    name = existing.cluster_name(lambda cmd, **kw: cluster.bash(cmd, timeout=30))
     if cluster.is_test_cluster:
         FACTS["cluster"] = {"kind": "test", "name": name}
     else:  # the centre's cluster: the stamp names it (hpcdocs.tested.describe)
@@ -63,7 +63,7 @@ def runner(catalog, snippet_cluster) -> Runner:
         gpu = gpu_status()
         FACTS["gpus"] = "real" if gpu[0] else "mocked"
     else:  # the login node has none: a job on the GPU partition, at the first gpu snippet
-        gpu = lambda: existing.gpu_probe(snippet_cluster.run)  # noqa: E731
+        gpu = lambda: existing.gpu_probe(snippet_cluster.bash)  # noqa: E731
         FACTS["gpus"] = "unchecked"
     r = Runner(catalog, snippet_cluster, gpu=gpu, shared=_shared_outcomes())
     yield r

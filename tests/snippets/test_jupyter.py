@@ -123,7 +123,7 @@ def test_jupyterlab_through_the_login_node_tunnel(cluster, tmp_path):
 
 
 def run_the_page(cluster, catalog, runner, tmp_path):
-    installed = runner.run(catalog["jupyter/01-install.console"])
+    installed = runner.outcome(catalog["jupyter/01-install.console"])
     assert installed.passed, installed.reason
     laptop = runner.laptop()
     assert laptop is not None

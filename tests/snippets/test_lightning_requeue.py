@@ -71,11 +71,11 @@ def test_the_job_asks_for_the_signal_lightning_requeues_on():
 def test_lightning_requeues_on_sigusr1_by_default(runner, catalog, snippet_cluster):
     """What pytorch.md says of the Lightning the site installs: auto_requeue on, SIGUSR1."""
     env = catalog["conda/09-create-torch-env.sh"]
-    made = runner.run(env)
+    made = runner.outcome(env)
     assert made.passed, report(env, made)
     code = (
         "from lightning.pytorch.plugins.environments import SLURMEnvironment as E; "
         "e = E(); print('defaults', e.auto_requeue, e.requeue_signal.name)"
     )
-    done = snippet_cluster.run(python_command("-W", "torch", ["ignore", "-c", code]), timeout=120)
+    done = snippet_cluster.bash(python_command("-W", "torch", ["ignore", "-c", code]), timeout=120)
     assert "defaults True SIGUSR1" in done.stdout, done.stdout + done.stderr

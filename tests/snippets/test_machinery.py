@@ -147,7 +147,7 @@ def test_a_login_snippet_is_skipped_off_the_test_cluster(tmp_path):
     class Existing(LocalCluster):
         is_test_cluster = False
 
-    got = Runner(catalog, Existing(), workroot=tmp_path / "runs", gpu=(False, "")).run(
+    got = Runner(catalog, Existing(), workroot=tmp_path / "runs", gpu=(False, "")).outcome(
         catalog["g/05-use.console"]
     )
     assert got.outcome == "skipped" and "login node" in got.reason
@@ -156,9 +156,9 @@ def test_a_login_snippet_is_skipped_off_the_test_cluster(tmp_path):
         is_test_cluster = True
         env = dict(os.environ, TESTCLUSTER_DIR=str(tmp_path / "state"))
 
-    got = Runner(catalog, TestClusterWithoutSshd(), workroot=tmp_path / "r2", gpu=(False, "")).run(
-        catalog["g/05-use.console"]
-    )
+    got = Runner(
+        catalog, TestClusterWithoutSshd(), workroot=tmp_path / "r2", gpu=(False, "")
+    ).outcome(catalog["g/05-use.console"])
     assert got.outcome == "failed", got.reason
     assert "the test cluster's login node (sshd" in got.reason and "is not running" in got.reason
 
@@ -346,12 +346,12 @@ def test_fixture_snippets_pass_the_static_checks():
 def test_console_with_a_program_runs_in_a_fresh_directory(tmp_path):
     catalog = Catalog.load(SITE / "snippets", SITE / "docs")
     runner = Runner(catalog, LocalCluster(), workroot=tmp_path, gpu=(False, "no GPU"))
-    got = runner.run(catalog["demo/03-run-count.console"])
+    got = runner.outcome(catalog["demo/03-run-count.console"])
     assert got.outcome == "passed", report(catalog["demo/03-run-count.console"], got)
     assert list(tmp_path.glob("demo__03-run-count.console.*/count.py"))
-    assert runner.run(catalog["demo/02-count.py"]).outcome == "passed"  # through its user
+    assert runner.outcome(catalog["demo/02-count.py"]).outcome == "passed"  # through its user
     assert (
-        runner.run(catalog["demo/04-laptop.console"]).reason
+        runner.outcome(catalog["demo/04-laptop.console"]).reason
         == "run=static: runs on the reader's laptop"
     )
 
@@ -367,15 +367,15 @@ def test_failures_say_what_ran_and_what_came_out(tmp_path):
         {"zh/p.md": '``` bash\n--8<-- "a/01-exit.sh"\n```\n'},
     )  # fmt: skip
     runner = Runner(catalog, LocalCluster(), workroot=tmp_path / "runs", gpu=(False, "no real GPU"))
-    exit_ = runner.run(catalog["a/01-exit.sh"])
+    exit_ = runner.outcome(catalog["a/01-exit.sh"])
     text = report(catalog["a/01-exit.sh"], exit_)
     assert exit_.outcome == "failed" and "exit status 3, expected 0" in text
     assert "included by: docs/zh/p.md" in text and "bash exit.sh" in text and "before" in text
-    assert "expect='^never$' not found" in runner.run(catalog["a/02-expect.console"]).reason
-    assert "reject='Traceback' found" in runner.run(catalog["a/03-reject.sh"]).reason
-    slow = runner.run(catalog["a/04-slow.sh"])
+    assert "expect='^never$' not found" in runner.outcome(catalog["a/02-expect.console"]).reason
+    assert "reject='Traceback' found" in runner.outcome(catalog["a/03-reject.sh"]).reason
+    slow = runner.outcome(catalog["a/04-slow.sh"])
     assert "after timeout=1s" in slow.reason and slow.duration < 10
-    assert runner.run(catalog["a/05-gpu.sh"]).outcome == "skipped"
+    assert runner.outcome(catalog["a/05-gpu.sh"]).outcome == "skipped"
 
 
 def test_needs_run_once_per_session(tmp_path):
@@ -391,9 +391,11 @@ def test_needs_run_once_per_session(tmp_path):
     )  # fmt: skip
     runner = Runner(catalog, LocalCluster(), workroot=tmp_path / "runs", gpu=(False, ""))
     for path in ("a/02-use.sh", "a/03-use.sh", "a/01-setup.sh"):
-        assert runner.run(catalog[path]).outcome == "passed"
+        assert runner.outcome(catalog[path]).outcome == "passed"
     assert counter.read_text() == "x\n"
-    assert runner.run(catalog["a/05-after-bad.sh"]).reason.startswith("needs=a/04-bad.sh failed")
+    assert runner.outcome(catalog["a/05-after-bad.sh"]).reason.startswith(
+        "needs=a/04-bad.sh failed"
+    )
 
 
 # -- results: build/tested.json and the report -----------------------------------------------
@@ -484,7 +486,7 @@ def test_a_job_that_fails_explains_itself(tmp_path, snippet_cluster):
         {},
     )  # fmt: skip
     runner = Runner(catalog, snippet_cluster, workroot=tmp_path / "runs", gpu=(False, ""))
-    got = runner.run(catalog["a/01-fails.sh"])
+    got = runner.outcome(catalog["a/01-fails.sh"])
     text = report(catalog["a/01-fails.sh"], got)
     assert got.outcome == "failed" and "ended" in got.reason and "FAILED (exit 7:0)" in got.reason
     for part in (
@@ -495,7 +497,7 @@ def test_a_job_that_fails_explains_itself(tmp_path, snippet_cluster):
         "sbatch fails.sh",
     ):
         assert part in text
-    assert runner.run(catalog["a/02-expected.sh"]).outcome == "passed"
+    assert runner.outcome(catalog["a/02-expected.sh"]).outcome == "passed"
 
 
 @pytest.mark.cluster
@@ -513,13 +515,13 @@ def test_step_cpus_per_task_on_the_cluster(tmp_path, snippet_cluster):
         {},
     )  # fmt: skip
     runner = Runner(catalog, snippet_cluster, workroot=tmp_path / "runs", gpu=(False, ""))
-    version = snippet_cluster.run("sinfo --version", timeout=30).stdout
+    version = snippet_cluster.bash("sinfo --version", timeout=30).stdout
     found = re.search(r"(\d+)\.(\d+)", version)
-    plain = runner.run(catalog["a/01-plain.sh"])
+    plain = runner.outcome(catalog["a/01-plain.sh"])
     if found and (int(found.group(1)), int(found.group(2))) in ((22, 5), (23, 2)):
         assert plain.outcome == "failed", plain.reason
         assert "had 2 CPUs for 2 task(s), 1 per task; expected step-cpus-per-task=2" in plain.reason
-    explicit = runner.run(catalog["a/02-explicit.sh"])
+    explicit = runner.outcome(catalog["a/02-explicit.sh"])
     assert explicit.outcome == "passed", report(catalog["a/02-explicit.sh"], explicit)
 
 
@@ -631,13 +633,13 @@ def test_each_task_is_checked_on_the_cluster(tmp_path, snippet_cluster):
         {},
     )  # fmt: skip
     runner = Runner(catalog, snippet_cluster, workroot=tmp_path / "runs", gpu=(False, ""))
-    no_omp = runner.run(catalog["a/01-no-omp.sh"])
+    no_omp = runner.outcome(catalog["a/01-no-omp.sh"])
     assert no_omp.outcome == "failed", report(catalog["a/01-no-omp.sh"], no_omp)
     assert "started with OMP_NUM_THREADS=(unset); expected task-omp=2" in no_omp.reason
-    shared = runner.run(catalog["a/02-shared.sh"])
+    shared = runner.outcome(catalog["a/02-shared.sh"])
     assert shared.outcome == "failed", report(catalog["a/02-shared.sh"], shared)
     assert "started with CUDA_VISIBLE_DEVICES=0,1; expected task-gpus=1" in shared.reason
-    right = runner.run(catalog["a/03-right.sh"])
+    right = runner.outcome(catalog["a/03-right.sh"])
     assert right.outcome == "passed", report(catalog["a/03-right.sh"], right)
     shown = "\n".join(right.details)
     for n in (0, 1):
@@ -655,8 +657,8 @@ def test_a_snippet_is_timed_without_the_snippets_it_needs(tmp_path):
         {},
     )  # fmt: skip
     runner = Runner(catalog, LocalCluster(), workroot=tmp_path / "runs", gpu=(False, ""))
-    quick = runner.run(catalog["a/02-quick.sh"])
-    assert quick.duration < 0.8 <= runner.run(catalog["a/01-slow.sh"]).duration
+    quick = runner.outcome(catalog["a/02-quick.sh"])
+    assert quick.duration < 0.8 <= runner.outcome(catalog["a/01-slow.sh"]).duration
 
 
 def test_fresh_home_is_a_throwaway_home(tmp_path):
@@ -668,7 +670,7 @@ def test_fresh_home_is_a_throwaway_home(tmp_path):
         },
         {},
     )
-    got = Runner(catalog, LocalCluster(), workroot=tmp_path / "runs", gpu=(False, "")).run(
+    got = Runner(catalog, LocalCluster(), workroot=tmp_path / "runs", gpu=(False, "")).outcome(
         catalog["c/01-rc.console"]
     )
     assert got.outcome == "passed", got.reason
@@ -689,10 +691,10 @@ def test_cleanup_runs_after_the_snippet_pass_or_fail(tmp_path):
         {},
     )  # fmt: skip
     runner = Runner(catalog, LocalCluster(), workroot=tmp_path / "runs", gpu=(False, ""))
-    assert runner.run(catalog["a/01-ok.console"]).outcome == "passed" and not made.exists()
-    bad = runner.run(catalog["a/02-bad.console"])
+    assert runner.outcome(catalog["a/01-ok.console"]).outcome == "passed" and not made.exists()
+    bad = runner.outcome(catalog["a/02-bad.console"])
     assert bad.outcome == "failed" and "exit status 1" in bad.reason and not made.exists()
-    undo = runner.run(catalog["a/03-undo-fails.console"])
+    undo = runner.outcome(catalog["a/03-undo-fails.console"])
     assert undo.outcome == "failed" and "cleanup= failed (exit 4)" in undo.reason
     assert header.parse("# test: run=console cleanup='x'\n", "x").cleanup == "x"
     with pytest.raises(header.HeaderError, match="cleanup= has no effect with run=sbatch"):
@@ -744,10 +746,10 @@ def test_a_shared_outcome_runs_a_snippet_once_for_all_runners(tmp_path):
                       shared=shared)  # fmt: skip
 
     first, second = runner(), runner()
-    assert first.run(catalog["a/02-use.sh"]).outcome == "passed"
-    assert second.run(catalog["a/01-make.sh"]).outcome == "passed"
-    assert second.run(catalog["a/02-use.sh"]).outcome == "passed"
+    assert first.outcome(catalog["a/02-use.sh"]).outcome == "passed"
+    assert second.outcome(catalog["a/01-make.sh"]).outcome == "passed"
+    assert second.outcome(catalog["a/02-use.sh"]).outcome == "passed"
     assert counter.read_text() == "x\n"  # made once
-    failed = first.run(catalog["a/03-fail.sh"])
-    again = second.run(catalog["a/03-fail.sh"])
+    failed = first.outcome(catalog["a/03-fail.sh"])
+    again = second.outcome(catalog["a/03-fail.sh"])
     assert again.outcome == failed.outcome == "failed" and again.reason == failed.reason

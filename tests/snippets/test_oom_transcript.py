@@ -30,7 +30,7 @@ def reader_line(catalog, pattern: str) -> int:
 
 @pytest.mark.cluster
 def test_sample_output_is_what_the_job_gives(catalog, runner):
-    outcome = runner.run(catalog[JOB])
+    outcome = runner.outcome(catalog[JOB])
     if outcome.outcome == "skipped":
         pytest.skip(outcome.reason)
     assert outcome.passed, outcome.reason

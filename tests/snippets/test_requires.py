@@ -60,7 +60,7 @@ def test_a_snippet_whose_command_is_missing_is_skipped_with_the_reason(tmp_path)
     assert snip.tier == "login" and snip.requires == ["no-such-cmd-here"]
     assert not snip.executed  # counted as not executed: its header says why=
     got = Runner(catalog, LocalCluster(os.environ["PATH"]), workroot=tmp_path / "runs",
-                 gpu=(False, "")).run(snip)  # fmt: skip
+                 gpu=(False, "")).outcome(snip)  # fmt: skip
     assert got.outcome == "skipped"
     assert got.reason == (
         "requires=no-such-cmd-here: no `no-such-cmd-here` on PATH here; not on the test cluster"
@@ -77,11 +77,11 @@ def test_a_snippet_whose_command_is_on_path_runs(tmp_path):
     )  # fmt: skip
     runner = Runner(catalog, LocalCluster(os.environ["PATH"]), workroot=tmp_path / "runs",
                     gpu=(False, ""))  # fmt: skip
-    assert runner.run(catalog["c/01-ok.console"]).outcome == "passed"
-    assert runner.run(catalog["c/02-fail.console"]).outcome == "failed"
+    assert runner.outcome(catalog["c/01-ok.console"]).outcome == "passed"
+    assert runner.outcome(catalog["c/02-fail.console"]).outcome == "failed"
     # The same snippet where bash is not on the cluster's PATH: skipped, not run.
     other = Runner(catalog, LocalCluster("/nonexistent"), workroot=tmp_path / "r2",
-                   gpu=(False, "")).run(catalog["c/02-fail.console"])  # fmt: skip
+                   gpu=(False, "")).outcome(catalog["c/02-fail.console"])  # fmt: skip
     assert other.outcome == "skipped" and other.reason.startswith("requires=bash: no `bash`")
 
 

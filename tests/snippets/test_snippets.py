@@ -35,7 +35,7 @@ def _param(snip, part):
 
 
 STATIC = [_param(s, "static") for s in CATALOG.snippets]
-RUN = [_param(s, "run") for s in CATALOG.snippets if s.error is None and s.run in RUNS]
+RUN = [_param(s, "run") for s in CATALOG.snippets if s.error is None and s.run_mode in RUNS]
 
 
 def _tag(request, snip, part):
@@ -63,7 +63,7 @@ def test_static(path, catalog, request):
 def test_run(path, catalog, runner, request):
     snip = catalog[path]
     _tag(request, snip, "run")
-    outcome = runner.run(snip)
+    outcome = runner.outcome(snip)
     request.node.user_properties += [("reason", outcome.reason), ("duration", outcome.duration)]
     if outcome.outcome == "skipped":
         pytest.skip(outcome.reason)

@@ -85,7 +85,7 @@ def test_mixed_float16_keeps_the_output_layer_in_float32(
     runner, catalog, snippet_cluster, tmp_path
 ):
     env = catalog["conda/11-create-tf-env.sh"]
-    made = runner.run(env)
+    made = runner.outcome(env)
     assert made.passed, report(env, made)
     for name in ("train.py", "tf_setup.py"):
         text = runner.render(catalog[f"tensorflow-advanced/{name}"])
@@ -93,7 +93,7 @@ def test_mixed_float16_keeps_the_output_layer_in_float32(
     command = f"cd {shlex.quote(str(tmp_path))} && TF_CPP_MIN_LOG_LEVEL=2 " + python_command(
         "-c", "tf", [FORCED]
     )
-    done = snippet_cluster.run(command, timeout=240)
+    done = snippet_cluster.bash(command, timeout=240)
     out = done.stdout + done.stderr
     assert done.returncode == 0, out
     assert "policy forced for the test: mixed_float16" in out, out

@@ -248,6 +248,26 @@ def _check_positionals(cmd: Command, out: Parsed, shell_words: bool) -> None:
         )
 
 
+# The actions of conda config: it needs one of them.
+CONFIG_ACTIONS = frozenset(
+    {
+        "--show",
+        "--show-sources",
+        "--validate",
+        "--describe",
+        "--write-default",
+        "--get",
+        "--append",
+        "--prepend",
+        "--set",
+        "--remove",
+        "--remove-key",
+        "--stdin",
+        "--clear",
+    }
+)
+
+
 def _check_rules(out: Parsed) -> None:
     """The checks conda makes after argparse (conda/cli/main_*.py execute())."""
     o, name = out.options, out.name
@@ -289,27 +309,10 @@ def _check_rules(out: Parsed) -> None:
             out.errors.append(f"conda {name}: --keep-env only works with --all")
     if name == "env remove" and not ({"--name", "--prefix"} & o.keys()):
         out.warnings.append("conda env remove: without -n/-p it removes the active environment")
-    if name == "config":
-        actions = {
-            "--show",
-            "--show-sources",
-            "--validate",
-            "--describe",
-            "--write-default",
-            "--get",
-            "--append",
-            "--prepend",
-            "--set",
-            "--remove",
-            "--remove-key",
-            "--stdin",
-            "--clear",
-        }
-        if not actions & o.keys():
-            out.errors.append(
-                "conda config: give an action such as --show, --set KEY VALUE "
-                "or --add channels NAME"
-            )
+    if name == "config" and not CONFIG_ACTIONS & o.keys():
+        out.errors.append(
+            "conda config: give an action such as --show, --set KEY VALUE or --add channels NAME"
+        )
 
 
 def _check_config_keys(out: Parsed) -> None:

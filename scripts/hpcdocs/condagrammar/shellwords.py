@@ -113,24 +113,18 @@ def split_commands(number: int, text: str) -> tuple[list[SimpleCommand], list[st
     commands: list[SimpleCommand] = []
     words: list[str] = []
     bad: list[str] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
+    rest = iter(tokens)
+    for token in rest:
         if token in SEPARATORS or (set(token) <= set(";&|()") and token):
             if words:
                 commands.append(SimpleCommand(number, words, bad))
             words, bad = [], []
-            i += 1
-            continue
-        if token in REDIRECTS or token in FD_REDIRECTS or (set(token) <= set("<>&|") and token):
-            target = tokens[i + 1] if i + 1 < len(tokens) else ""
+        elif token in REDIRECTS or token in FD_REDIRECTS or (set(token) <= set("<>&|") and token):
+            target = next(rest, "")  # the redirection's file or fd: not a word
             if token in (">", "<", ">>") and words and re.match(r"^[=\d]", target):
-                previous = words[-1]
-                bad.append(f"{previous}{token}{target}")
-            i += 2
-            continue
-        words.append(token)
-        i += 1
+                bad.append(f"{words[-1]}{token}{target}")
+        else:
+            words.append(token)
     if words:
         commands.append(SimpleCommand(number, words, bad))
     return commands, inner

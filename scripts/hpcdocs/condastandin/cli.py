@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from hpcdocs.condagrammar import parse
+from hpcdocs.condagrammar.parser import CONFIG_ACTIONS
 
 from . import MARK, NOTICE, VERSION, envs, shellcode
 from .state import (
@@ -115,19 +116,9 @@ SUPPORTED = {
         "--dry-run",
         "--help",
     },
-    "config": {
-        "--show",
-        "--show-sources",
-        "--get",
-        "--append",
-        "--prepend",
-        "--set",
-        "--remove",
-        "--remove-key",
-        "--file",
-        "--help",
-        "--quiet",
-    },
+    # every action of conda config but these five
+    "config": CONFIG_ACTIONS - {"--validate", "--describe", "--write-default", "--stdin", "--clear"}
+    | {"--file", "--help", "--quiet"},
     "init": {"--dry-run", "--all", "--user", "--reverse", "--help", "--quiet"},
 }
 ALIASES = {"uninstall": "remove"}

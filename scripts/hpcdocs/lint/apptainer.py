@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from hpcdocs.lint.model import ERROR, WARNING, Finding, Script
+from hpcdocs.lint.model import ERROR, WARNING, Finding, Script, reporter
 from hpcdocs.lint.options import command_words
 from hpcdocs.lint.scan import code_text, shell_parts
 
@@ -194,7 +194,8 @@ def _known_variables(commands, facts) -> tuple[list[str], set[str] | None]:
 def _binds(name, number, value, where, known: set[str] | None, areas: list[str]):
     if known is None:
         return []
-    out = []
+    out: list[Finding] = []
+    add = reporter(out, name, number)
     for item in value.split(","):
         source = item.split(":", 1)[0].strip()
         found = VAR.match(source)
@@ -203,17 +204,13 @@ def _binds(name, number, value, where, known: set[str] | None, areas: list[str])
         var = found["braced"] or found["plain"]
         if var in known or "{{" in source:
             continue
-        out.append(
-            Finding(
-                name,
-                number,
-                ERROR,
-                f"{where} {item}: ${var} is not a storage area of this cluster (cluster.yml "
-                "storage: " + ", ".join(f"${a}" for a in areas) + ") and the script "
-                "does not set it: unset, it expands to nothing and the bind is wrong or "
-                "takes the next word; set it first or bind a path the cluster has",
-                "apptainer-bind-unknown",
-            )
+        add(
+            ERROR,
+            f"{where} {item}: ${var} is not a storage area of this cluster (cluster.yml "
+            "storage: " + ", ".join(f"${a}" for a in areas) + ") and the script "
+            "does not set it: unset, it expands to nothing and the bind is wrong or "
+            "takes the next word; set it first or bind a path the cluster has",
+            "apptainer-bind-unknown",
         )
     return out
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
-from hpcdocs import ROOT
+from hpcdocs import ROOT, command_parser
 from hpcdocs.facts import FactsError
 from hpcdocs.lint import has_errors, lint, sbatch_option_table
 
@@ -72,11 +71,7 @@ def summary(files: int, findings: list) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="lint-jobscript",
-        description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("lint-jobscript", DESCRIPTION)
     parser.add_argument(
         "files", nargs="+", metavar="FILE", help="files to check, or directories to search"
     )

@@ -13,9 +13,8 @@ import re
 
 from hpcdocs.lint import lsf_values
 from hpcdocs.lint.facts_view import Cluster, slurm_minutes
-from hpcdocs.lint.model import ERROR, WARNING, Finding, Script
-from hpcdocs.lint.options import command_words, directive_words, near_magic, suggest
-from hpcdocs.lint.scan import code_text, shell_parts
+from hpcdocs.lint.model import ERROR, WARNING, Finding, Script, reporter
+from hpcdocs.lint.options import directive_words, near_magic, submissions, suggest
 from hpcdocs.lsf import bsub_args
 
 # bsub's options (flags, and those taking a value): the LSF layer's table,
@@ -58,14 +57,8 @@ def check(script: Script, facts: dict | None) -> list[Finding]:
                         "lsf-not-directive",
                     )
                 )
-    for number, text in script.command_lines():
-        if script.kind == "python":
-            break
-        code = code_text(text, shell_parts(text))
-        if m := BSUB_CMD.search(code):
-            out += _options(
-                script.name, number, command_words(m["args"]), cluster, found, operands_ok=True
-            )
+    for number, words in submissions(script, BSUB_CMD):
+        out += _options(script.name, number, words, cluster, found, operands_ok=True)
     if cluster and found:
         out += _queue_level(script.name, found, cluster)
     return out
@@ -73,34 +66,23 @@ def check(script: Script, facts: dict | None) -> list[Finding]:
 
 def _options(name, number, words, cluster, found, operands_ok) -> list[Finding]:
     out = []
+    add = reporter(out, name, number)
     i = 0
     while i < len(words):
         word = words[i]
         if not word.startswith("-") or word == "-":
             if operands_ok:
                 break  # the job's command starts here
-            out.append(
-                Finding(
-                    name,
-                    number,
-                    WARNING,
-                    f"stray word {word!r} on a #BSUB line (not an option)",
-                    "lsf-syntax",
-                )
-            )
+            add(WARNING, f"stray word {word!r} on a #BSUB line (not an option)", "lsf-syntax")
             i += 1
             continue
         opt = word[1:]
         if opt.startswith("-"):
-            out.append(
-                Finding(
-                    name,
-                    number,
-                    ERROR,
-                    f"bsub options take one dash: {word} is not a bsub option"
-                    f"{suggest(opt.lstrip('-'), ALL)}",
-                    "lsf-unknown-option",
-                )
+            add(
+                ERROR,
+                f"bsub options take one dash: {word} is not a bsub option"
+                f"{suggest(opt.lstrip('-'), ALL)}",
+                "lsf-unknown-option",
             )
             i += 1
             continue
@@ -112,22 +94,14 @@ def _options(name, number, words, cluster, found, operands_ok) -> list[Finding]:
                 found.append((number, opt, value))
                 i += 1
                 continue
-            out.append(
-                Finding(
-                    name,
-                    number,
-                    ERROR,
-                    f"bsub has no option -{opt}{suggest(opt, ALL)}",
-                    "lsf-unknown-option",
-                )
-            )
+            add(ERROR, f"bsub has no option -{opt}{suggest(opt, ALL)}", "lsf-unknown-option")
             i += 1
             continue
         if opt in FLAGS:
             i += 1
             continue
         if i + 1 >= len(words):
-            out.append(Finding(name, number, ERROR, f"-{opt} needs a value", "lsf-value"))
+            add(ERROR, f"-{opt} needs a value", "lsf-value")
             break
         value = words[i + 1]
         out += _value(name, number, opt, value, cluster)

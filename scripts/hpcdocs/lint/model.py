@@ -25,6 +25,15 @@ class Finding:
         return asdict(self)
 
 
+def reporter(out: list[Finding], file: str, line: int):
+    """add(severity, message, code): appends to out a Finding at file:line."""
+
+    def add(severity: str, message: str, code: str) -> None:
+        out.append(Finding(file, line, severity, message, code))
+
+    return add
+
+
 @dataclass
 class Script:
     """A file to check: its name, its lines (without line ends) and its kind.

@@ -14,8 +14,9 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from hpcdocs.lint.model import ERROR, WARNING
+from hpcdocs.lint.model import ERROR, WARNING, Script
 from hpcdocs.lint.sbatch_options import FLAG, OPTIONAL, Options
+from hpcdocs.lint.scan import code_text, shell_parts
 
 
 @dataclass
@@ -84,6 +85,18 @@ def command_words(text: str) -> list[str]:
     except ValueError:
         return []
     return words
+
+
+def submissions(script: Script, command: re.Pattern) -> list[tuple[int, list[str]]]:
+    """(line, the words after it) of each command line that runs the submit command
+    (command's group ``args``: sbatch, bsub); none in a Python file."""
+    if script.kind == "python":
+        return []
+    found = []
+    for number, text in script.command_lines():
+        if m := command.search(code_text(text, shell_parts(text))):
+            found.append((number, command_words(m["args"])))
+    return found
 
 
 # Options that older sbatch had and current ones refuse, and what replaced them.
@@ -194,10 +207,16 @@ def _long(word, nxt, table, opts, problems) -> int:
         if eq and value == "":
             problems.append(Problem(ERROR, f"--{name}= has an empty value", "slurm-value"))
         return 0
+    return _next_word_value(name, "--" + name, nxt, opts, problems)
+
+
+def _next_word_value(name: str, given: str, nxt: str | None, opts, problems) -> int:
+    """An option whose value is the next word: 1 (that word taken), or 0 and a problem
+    when there is no next word."""
     if nxt is None:
-        problems.append(Problem(ERROR, f"--{name} needs a value", "slurm-value"))
+        problems.append(Problem(ERROR, f"{given} needs a value", "slurm-value"))
         return 0
-    opts.append(Opt(name, nxt, "--" + name))
+    opts.append(Opt(name, nxt, given))
     return 1
 
 
@@ -232,11 +251,7 @@ def _short(word, nxt, table, opts, problems) -> int:
         if rest:
             opts.append(Opt(name, rest, "-" + letter))
             return 0
-        if nxt is None:
-            problems.append(Problem(ERROR, f"-{letter} needs a value", "slurm-value"))
-            return 0
-        opts.append(Opt(name, nxt, "-" + letter))
-        return 1
+        return _next_word_value(name, "-" + letter, nxt, opts, problems)
     return 0
 
 

@@ -195,12 +195,14 @@ def load(sbatch: str | None = None) -> Options:
     return opts
 
 
+DESCRIPTION = (
+    "Print the option table derived from the installed sbatch, "
+    "or write it to the bundled copy used where sbatch is absent."
+)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="sbatch-options",
-        description="Print the option table derived from the installed sbatch, "
-        "or write it to the bundled copy used where sbatch is absent.",
-    )
+    parser = argparse.ArgumentParser(prog="sbatch-options", description=DESCRIPTION)
     parser.add_argument(
         "--write", action="store_true", help=f"(re)write {BUNDLED.relative_to(ROOT)}"
     )

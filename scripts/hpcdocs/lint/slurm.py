@@ -14,14 +14,14 @@ from dataclasses import dataclass
 
 from hpcdocs.lint import slurm_values
 from hpcdocs.lint.facts_view import Cluster, slurm_megabytes, slurm_minutes
-from hpcdocs.lint.model import ERROR, WARNING, Finding, Script
+from hpcdocs.lint.model import ERROR, WARNING, Finding, Script, reporter
 from hpcdocs.lint.options import (
     Opt,
     Problem,
-    command_words,
     directive_words,
     near_magic,
     parse_getopt,
+    submissions,
     suggest,
     written,
 )
@@ -82,18 +82,11 @@ def check(script: Script, table: Options, facts: dict | None) -> list[Finding]:
                         "slurm-not-directive",
                     )
                 )
-    for number, text in script.command_lines():
-        if script.kind == "python":
-            break
-        code = code_text(text, shell_parts(text))
-        if m := SBATCH_CMD.search(code):
-            words = command_words(m["args"])
-            opts, problems, _ = parse_getopt(words, table, stop_at_operand=True)
-            out += _report(script.name, number, problems)
-            for opt in opts:
-                out += _report(
-                    script.name, number, slurm_values.check(opt.name, opt.value, opt.given)
-                )
+    for number, words in submissions(script, SBATCH_CMD):
+        opts, problems, _ = parse_getopt(words, table, stop_at_operand=True)
+        out += _report(script.name, number, problems)
+        for opt in opts:
+            out += _report(script.name, number, slurm_values.check(opt.name, opt.value, opt.given))
     if located:
         out += _script_level(script, located, first_command, facts)
     if script.kind == "shell" and any(line.startswith("#SBATCH") for line in script.lines):
@@ -138,31 +131,17 @@ def _report(name: str, number: int, problems: list[Problem]) -> list[Finding]:
 def _directive(
     name: str, number: int, line: str, table: Options, located: list[Located]
 ) -> list[Finding]:
-    out = []
+    out: list[Finding] = []
+    add = reporter(out, name, number)
     if line.startswith("#SLURM"):
-        out.append(
-            Finding(
-                name,
-                number,
-                WARNING,
-                "#SLURM is the old spelling: write #SBATCH",
-                "slurm-not-directive",
-            )
-        )
+        add(WARNING, "#SLURM is the old spelling: write #SBATCH", "slurm-not-directive")
     rest = line[len("#SLURM" if line.startswith("#SLURM") else "#SBATCH") :]
     if rest and not rest[0].isspace():
-        return out + [
-            Finding(
-                name,
-                number,
-                ERROR,
-                f"#SBATCH must be followed by a space: {line.split()[0]}",
-                "slurm-not-directive",
-            )
-        ]
+        add(ERROR, f"#SBATCH must be followed by a space: {line.split()[0]}", "slurm-not-directive")
+        return out
     words, error = directive_words(rest)
     if error:
-        out.append(Finding(name, number, ERROR, error, "slurm-syntax"))
+        add(ERROR, error, "slurm-syntax")
     opts, problems, operands = parse_getopt(words, table)
     out += _report(name, number, problems)
     spaced = _unquoted_space(words, opts, operands)
@@ -174,28 +153,20 @@ def _directive(
                 continue  # a later word of a value already reported
             opt, run = spaced[word]
             tail = " ".join(run)
-            out.append(
-                Finding(
-                    name,
-                    number,
-                    ERROR,
-                    f"{written(opt.given, opt.value)} {tail}: the value ends at the space "
-                    'and sbatch refuses the job ("Invalid directive found in batch '
-                    f'script: {word}"); quote the whole value '
-                    f'({opt.given} "{opt.value} {tail}")',
-                    "slurm-unquoted-space",
-                )
+            add(
+                ERROR,
+                f"{written(opt.given, opt.value)} {tail}: the value ends at the space "
+                'and sbatch refuses the job ("Invalid directive found in batch '
+                f'script: {word}"); quote the whole value '
+                f'({opt.given} "{opt.value} {tail}")',
+                "slurm-unquoted-space",
             )
             continue
-        out.append(
-            Finding(
-                name,
-                number,
-                ERROR,
-                f"stray word {word!r} on an #SBATCH line (not an option): sbatch refuses "
-                f'the job ("Invalid directive found in batch script: {word}")',
-                "slurm-syntax",
-            )
+        add(
+            ERROR,
+            f"stray word {word!r} on an #SBATCH line (not an option): sbatch refuses "
+            f'the job ("Invalid directive found in batch script: {word}")',
+            "slurm-syntax",
         )
     for opt in opts:
         out += _report(name, number, slurm_values.check(opt.name, opt.value, opt.given))

@@ -61,7 +61,7 @@ def rows(hosts: list[tuple[str, str, int]], jobs: list[slurm.Job], wide: bool) -
 
 def body(argv: list[str]) -> int:
     options, wanted = split_flags(argv, {"w"}, set(), "bhosts")
-    hosts = parse_sinfo(slurm.run(["sinfo", "-h", "-N", "-o", "%N|%T|%c"]))
+    hosts = parse_sinfo(slurm.call(["sinfo", "-h", "-N", "-o", "%N|%T|%c"]))
     names = {host for host, _, _ in hosts}
     for name in wanted:
         if name not in names:

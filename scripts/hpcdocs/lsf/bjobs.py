@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import re
 import sys
 import textwrap
@@ -231,17 +230,7 @@ def select(jobs: list[Job], options: dict, ids: list[str], me: str) -> list[Job]
         jobs = [job for job in jobs if job.stat == "RUN"]
     if options.get("s"):
         jobs = [job for job in jobs if job.stat.endswith("SUSP") and job.stat != "PSUSP"]
-    if "J" in options:
-        jobs = [
-            job
-            for job in jobs
-            if fnmatch.fnmatchcase(job.name, options["J"])
-            or fnmatch.fnmatchcase(job.name.split("[")[0], options["J"])
-        ]
-    if "q" in options:
-        jobs = [job for job in jobs if job.queue == options["q"]]
-    if "m" in options:
-        jobs = [job for job in jobs if options["m"] in (h for h, _ in job.hosts)]
+    jobs = slurm.by_name_queue_host(jobs, options)
     return sorted(jobs, key=lambda j: (ORDER.get(j.stat, 4), int(j.job_id), int(j.index or 0)))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import re
 import sys
 
@@ -35,18 +34,8 @@ def targets(jobs: list[Job], options: dict, ids: list[str], me: str) -> tuple[li
     chosen, problems = [], []
     selectors = any(key in options for key in ("J", "q", "m"))
     if "0" in ids or (selectors and not ids):
-        chosen = [job for job in mine if job.stat not in slurm.FINISHED]
-        if "J" in options:
-            chosen = [
-                job
-                for job in chosen
-                if fnmatch.fnmatchcase(job.name, options["J"])
-                or fnmatch.fnmatchcase(job.name.split("[")[0], options["J"])
-            ]
-        if "q" in options:
-            chosen = [job for job in chosen if job.queue == options["q"]]
-        if "m" in options:
-            chosen = [job for job in chosen if options["m"] in (h for h, _ in job.hosts)]
+        unfinished = [job for job in mine if job.stat not in slurm.FINISHED]
+        chosen = slurm.by_name_queue_host(unfinished, options)
         if not chosen:
             problems.append(("", "No unfinished job found"))
         return chosen, problems
@@ -96,7 +85,7 @@ def body(argv: list[str]) -> int:
         cmd += ["--full", f"--signal={signal}"]
     status = 0
     if chosen:
-        slurm.run(cmd + scancel_ids(chosen, whole))
+        slurm.call(cmd + scancel_ids(chosen, whole))
         done = set()
         for job in chosen:
             shown = job.job_id if job.job_id in whole else job.lsf_id

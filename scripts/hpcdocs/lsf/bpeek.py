@@ -95,7 +95,7 @@ def body(argv: list[str]) -> int:
 def finished(job: Job) -> bool:
     """Whether the job has ended (or Slurm no longer knows it)."""
     current = slurm.parse_scontrol_jobs(
-        slurm.run(["scontrol", "show", "job", "-d", "-o", job.slurm_id], check=False)
+        slurm.call(["scontrol", "show", "job", "-d", "-o", job.slurm_id], check=False)
     )
     return not current or current[0].stat in slurm.FINISHED
 

@@ -104,7 +104,7 @@ def body(argv: list[str]) -> int:
         if name not in names:
             raise LsfError(f"{name}: No such queue")
     names = wanted or names
-    parts = parse_partitions(slurm.run(["scontrol", "show", "partition", "-o"]))
+    parts = parse_partitions(slurm.call(["scontrol", "show", "partition", "-o"]))
     jobs = slurm.live_jobs()
     if options.get("l"):
         sys.stdout.write(

@@ -123,7 +123,7 @@ def body(argv: list[str]) -> int:
     shown = translate.default_name(command, script)  # bjobs -l's Command
     try:
         # --ignore-pbs: sbatch would read the script's #BSUB lines itself.
-        out = slurm.run(
+        out = slurm.call(
             [
                 "sbatch",
                 "--parsable",
@@ -143,7 +143,7 @@ def body(argv: list[str]) -> int:
 
 
 def job_record(job_id: str) -> slurm.Job | None:
-    out = slurm.run(["scontrol", "show", "job", "-d", "-o", job_id], check=False)
+    out = slurm.call(["scontrol", "show", "job", "-d", "-o", job_id], check=False)
     jobs = slurm.parse_scontrol_jobs(out)
     return jobs[0] if jobs else None
 
@@ -155,7 +155,7 @@ def wait_for(job_id: str) -> int:
     started = False
     while True:
         jobs = slurm.parse_scontrol_jobs(
-            slurm.run(["scontrol", "show", "job", "-d", "-o", job_id], check=False)
+            slurm.call(["scontrol", "show", "job", "-d", "-o", job_id], check=False)
         )
         if not jobs:
             raise LsfError(f"Job <{job_id}> is not found")

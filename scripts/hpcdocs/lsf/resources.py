@@ -23,6 +23,11 @@ def refuse(option: str, value: str, why: str) -> LsfError:
     return LsfError(f"{option} {value}: {why}. {NOT_SUBMITTED}")
 
 
+def _refuse_r(requirement: str, why: str) -> LsfError:
+    """A -R "requirement" refused."""
+    return refuse("-R", f'"{requirement}"', why)
+
+
 # ---------------------------------------------------------------- -W, -n
 def time_limit(value: str) -> str:
     """-W [hour:]minute as Slurm's HH:MM:SS."""
@@ -105,16 +110,15 @@ def resource_requirements(
     for value in values:
         rest = value.strip()
         if not rest:
-            raise refuse("-R", '""', "empty resource requirement")
+            raise _refuse_r("", "empty resource requirement")
         if bad := lsf_values.problem("R", rest):
-            raise refuse("-R", f'"{value}"', bad)
+            raise _refuse_r(value, bad)
         pos = 0
         while pos < len(rest):
             match = SECTION.match(rest, pos)
             if not match:
-                raise refuse(
-                    "-R",
-                    f'"{value}"',
+                raise _refuse_r(
+                    value,
                     "Bad resource requirement syntax (this "
                     "compatibility layer takes span[] and rusage[mem=...] sections)",
                 )
@@ -124,9 +128,8 @@ def resource_requirements(
             elif section == "rusage":
                 _rusage(body, value, req)
             else:
-                raise refuse(
-                    "-R",
-                    f'"{value}"',
+                raise _refuse_r(
+                    value,
                     f"the {section}[] section is not supported "
                     "by this compatibility layer over Slurm",
                 )
@@ -136,20 +139,25 @@ def resource_requirements(
     return req
 
 
-def _span(body: str, whole: str, req: ResReq) -> None:
-    match = re.fullmatch(r"(hosts|ptile)\s*=\s*(-?\d+)", body)
+def _section(section: str, pattern: str, body: str, whole: str, takes: str) -> re.Match:
+    """The match of a section[body] this layer takes; -R refused if it is not one."""
+    match = re.fullmatch(pattern, body)
     if not match:
-        raise refuse(
-            "-R",
-            f'"{whole}"',
-            f"span[{body}] is not supported; this compatibility "
-            "layer takes span[hosts=1], span[hosts=-1] or span[ptile=N]",
+        raise _refuse_r(
+            whole,
+            f"{section}[{body}] is not supported; this compatibility layer takes {takes}",
         )
+    return match
+
+
+def _span(body: str, whole: str, req: ResReq) -> None:
+    takes = "span[hosts=1], span[hosts=-1] or span[ptile=N]"
+    match = _section("span", r"(hosts|ptile)\s*=\s*(-?\d+)", body, whole, takes)
     key, number = match.group(1), int(match.group(2))
     if key == "hosts" and number not in (1, -1):
-        raise refuse("-R", f'"{whole}"', "span[hosts=N] takes 1 (one host) or -1 (no limit)")
+        raise _refuse_r(whole, "span[hosts=N] takes 1 (one host) or -1 (no limit)")
     if key == "ptile" and number < 1:
-        raise refuse("-R", f'"{whole}"', "span[ptile=N] needs N of at least 1")
+        raise _refuse_r(whole, "span[ptile=N] needs N of at least 1")
     if key == "hosts":
         req.hosts = number if number == 1 else None
     else:
@@ -157,19 +165,13 @@ def _span(body: str, whole: str, req: ResReq) -> None:
 
 
 def _rusage(body: str, whole: str, req: ResReq) -> None:
-    match = re.fullmatch(r"mem\s*=\s*([0-9.]+\s*[A-Za-z]*)\s*(?:/\s*(task|host|job))?", body)
-    if not match:
-        raise refuse(
-            "-R",
-            f'"{whole}"',
-            f"rusage[{body}] is not supported; this compatibility "
-            "layer takes rusage[mem=amount] (MB, or with KB/MB/GB/TB, optionally "
-            "/task or /host)",
-        )
+    takes = "rusage[mem=amount] (MB, or with KB/MB/GB/TB, optionally /task or /host)"
+    pattern = r"mem\s*=\s*([0-9.]+\s*[A-Za-z]*)\s*(?:/\s*(task|host|job))?"
+    match = _section("rusage", pattern, body, whole, takes)
     req.mem_mb = memory_mb(match.group(1), "-R", f'"{whole}"', req.mem_unit)
     per = match.group(2) or req.mem_per
     if per == "job":
-        raise refuse("-R", f'"{whole}"', "mem=.../job is not supported; use /host or /task")
+        raise _refuse_r(whole, "mem=.../job is not supported; use /host or /task")
     req.mem_per = per
 
 

@@ -2,12 +2,13 @@
 
 Live jobs come from ``scontrol show job -d -o`` (one line a job, with the
 CPUs each node gives it); finished ones from ``sacct`` (slurmdbd). The
-parsers are pure functions; ``run`` is the one place that calls Slurm.
+parsers are pure functions; ``call`` is the one place that calls Slurm.
 """
 
 from __future__ import annotations
 
 import base64
+import fnmatch
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -84,7 +85,25 @@ class Job:
         return f"{self.job_id}_{self.index}" if self.index else self.job_id
 
 
-def run(cmd: list[str], check: bool = True, input_text: str | None = None) -> str:
+def by_name_queue_host(jobs: list[Job], options: dict) -> list[Job]:
+    """The jobs that bjobs' and bkill's -J NAME (* wildcard; an array's name without
+    [range] matches too), -q QUEUE and -m HOST leave; those not given leave all."""
+    if "J" in options:
+        pattern = options["J"]
+        jobs = [
+            job
+            for job in jobs
+            if fnmatch.fnmatchcase(job.name, pattern)
+            or fnmatch.fnmatchcase(job.name.split("[")[0], pattern)
+        ]
+    if "q" in options:
+        jobs = [job for job in jobs if job.queue == options["q"]]
+    if "m" in options:
+        jobs = [job for job in jobs if options["m"] in (h for h, _ in job.hosts)]
+    return jobs
+
+
+def call(cmd: list[str], check: bool = True, input_text: str | None = None) -> str:
     """A Slurm command's stdout; its error as an LsfError when it fails."""
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, input=input_text, check=False)
@@ -179,8 +198,8 @@ def usage(job: Job) -> Usage | None:
     if job.stat != "RUN":
         return None
     target = ["-a", "-n", "-P", "-j", job.slurm_id]
-    stats = run(["sstat", *target, "-o", "JobID,TRESUsageInTot,MaxRSS"], check=False)
-    return parse_sstat(stats, run(["sstat", *target, "-i"], check=False))
+    stats = call(["sstat", *target, "-o", "JobID,TRESUsageInTot,MaxRSS"], check=False)
+    return parse_sstat(stats, call(["sstat", *target, "-i"], check=False))
 
 
 KEY = re.compile(r"(?:^|\s)([A-Za-z][A-Za-z0-9_:/]*)=")
@@ -335,13 +354,13 @@ def read_comment(comment: str) -> tuple[str, str]:
 
 
 def live_jobs() -> list[Job]:
-    return parse_scontrol_jobs(run(["scontrol", "show", "job", "-d", "-o"]))
+    return parse_scontrol_jobs(call(["scontrol", "show", "job", "-d", "-o"]))
 
 
 def finished_jobs(since: str, user: str | None) -> list[Job]:
     cmd = ["sacct", "-X", "-n", "-P", "-S", since, "-o", ",".join(SACCT_FIELDS)]
     cmd += ["-u", user] if user else ["-a"]
-    return parse_sacct(run(cmd))
+    return parse_sacct(call(cmd))
 
 
 def all_jobs(since: str, user: str | None) -> list[Job]:
@@ -358,7 +377,7 @@ def all_jobs(since: str, user: str | None) -> list[Job]:
 def partition_nodes() -> dict[str, list[str]]:
     """Each partition's node names (sinfo)."""
     nodes: dict[str, list[str]] = {}
-    for line in run(["sinfo", "-h", "-N", "-o", "%N %P"]).splitlines():
+    for line in call(["sinfo", "-h", "-N", "-o", "%N %P"]).splitlines():
         host, _, part = line.strip().partition(" ")
         nodes.setdefault(part.rstrip("*"), []).append(host)
     return nodes

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from hpcdocs import command_parser
 from hpcdocs.rstimport import markdown as md
 from hpcdocs.rstimport import nav, output
 from hpcdocs.rstimport.output import MANIFEST, Plan, RefusedError
@@ -64,11 +65,7 @@ or broken reStructuredText; each error with file:line), 2 usage error,
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="import-rst",
-        description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("import-rst", DESCRIPTION)
     parser.add_argument(
         "src",
         metavar="SRC_DIR",

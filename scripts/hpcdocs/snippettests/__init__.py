@@ -78,7 +78,9 @@ class Snippet:
         return facts.render(self.text, source=self.source)
 
     @property
-    def run(self) -> str | None:
+    def run_mode(self) -> str | None:
+        """How the snippet runs: its header's run= (sbatch, console, static, ...); None
+        without a header or for one that runs only through a user's with=."""
         return self.header.run if self.header else None
 
     @property
@@ -100,7 +102,7 @@ class Snippet:
         """A job script (#SBATCH/#BSUB) or command line that asks Slurm or LSF for GPUs, or
         runs nvidia-smi: mock GPUs on the test cluster, real ones on a real cluster (the
         `gpujob` marker, make test-gpu)."""
-        return bool(self.run) and self.run not in ("static", "none") and bool(
+        return bool(self.run_mode) and self.run_mode not in ("static", "none") and bool(
             ASKS_GPUS.search(self.text))  # fmt: skip
 
     def code(self) -> str:

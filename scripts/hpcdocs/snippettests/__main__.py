@@ -8,21 +8,17 @@ snippets run PATH...     check and run snippets against the test cluster,
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 
-from hpcdocs import tested
+from hpcdocs import command_parser, tested
 from hpcdocs.snippettests import TIERS, Catalog, static
 
 COLUMNS = ("static", "login", "cluster", "gpu", "none")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="snippets", description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n", 1)[1],
-    )  # fmt: skip
+    parser = command_parser("snippets", __doc__.split("\n\n")[0], __doc__.split("\n\n", 1)[1])
     sub = parser.add_subparsers(dest="command", required=True)
     rep = sub.add_parser("report", help="counts per page and per tier, coverage, run times")
     rep.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -41,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         for snip in catalog.snippets:
             if args.tier is None or snip.tier == args.tier:
                 state = f"BROKEN: {snip.error}" if snip.error else ", ".join(snip.pages) or "-"
-                print(f"{snip.path:45} {snip.run or 'with':8} {snip.tier:8} {state}")
+                print(f"{snip.path:45} {snip.run_mode or 'with':8} {snip.tier:8} {state}")
         return 0
     return run_by_hand(catalog, args.paths, args.static_only)
 
@@ -164,15 +160,15 @@ def run_by_hand(catalog: Catalog, paths: list[str], static_only: bool) -> int:
         for problem in problems:
             print(f"  {problem}")
         status |= bool(problems)
-        if snip.run in ("static", "none"):
-            print(f"{snip.source}: not run (run={snip.run}): {snip.header.why}")
-        if static_only or snip.error or snip.run in ("static", "none"):
+        if snip.run_mode in ("static", "none"):
+            print(f"{snip.source}: not run (run={snip.run_mode}): {snip.header.why}")
+        if static_only or snip.error or snip.run_mode in ("static", "none"):
             continue
         if runner is None:
             from hpcdocs.snippettests.shellcluster import ShellCluster
 
             runner = Runner(catalog, ShellCluster())
-        outcome = runner.run(snip)
+        outcome = runner.outcome(snip)
         print(f"{snip.source}: run {outcome.outcome} ({outcome.tier}, {outcome.duration}s)"
               + (f": {outcome.reason}" if outcome.reason else ""))  # fmt: skip
         if outcome.outcome == "failed":

@@ -1,7 +1,7 @@
 """Running a snippet: on the login side (bash, console, python) or as a job on
 the test cluster (sbatch, bsub), and checking what it did.
 
-``Runner(catalog, cluster).run(snip)`` returns an Outcome. The cluster is the
+``Runner(catalog, cluster).outcome(snip)`` returns an Outcome. The cluster is the
 tests' `cluster` fixture (tests/conftest.py) or, for `snippets run`,
 the same thing built here: anything with ``.env`` (a dict) and
 ``.wait_job(jobid, timeout)``. Each snippet runs in a fresh working directory
@@ -176,7 +176,7 @@ class Runner:
 
     # -- the entry point ------------------------------------------------------------------
 
-    def run(self, snip: Snippet) -> Outcome:
+    def outcome(self, snip: Snippet) -> Outcome:
         if snip.path in self.done:
             return self.done[snip.path]
         if self.shared is None or snip.header.login:
@@ -209,7 +209,7 @@ class Runner:
         tier = snip.tier
         if snip.error:
             return Outcome("failed", tier, snip.error, details=[snip.error])
-        run = snip.run
+        run = snip.run_mode
         if run is None:  # a program other snippets run (with=): their outcome is its outcome
             return self._through_users(snip)
         if run in ("static", "none"):
@@ -227,8 +227,8 @@ class Runner:
             except SnippetError as exc:
                 return Outcome("failed", tier, str(exc), details=[str(exc)])
         for need in snip.header.needs:
-            got = self.run(self.catalog[need])
-            if got.outcome != "passed" and self.catalog[need].run not in ("static", "none"):
+            got = self.outcome(self.catalog[need])
+            if got.outcome != "passed" and self.catalog[need].run_mode not in ("static", "none"):
                 return Outcome(
                     got.outcome,
                     tier,
@@ -254,7 +254,7 @@ class Runner:
         return outcome
 
     def _through_users(self, snip: Snippet) -> Outcome:
-        results = {user: self.run(self.catalog[user]) for user in snip.users}
+        results = {user: self.outcome(self.catalog[user]) for user in snip.users}
         for wanted in ("failed", "passed"):
             hits = [
                 f"{user}: {got.reason}" if got.reason else user
@@ -345,11 +345,11 @@ class Runner:
         conda_env = (
             facts.render(header.env, source=snip.source, facts=known) if header.env else None
         )
-        if snip.run == "bash":
+        if snip.run_mode == "bash":
             argv = ["bash", name, *args]
-        elif snip.run == "console" and conda_env:  # typed in an active conda env
+        elif snip.run_mode == "console" and conda_env:  # typed in an active conda env
             argv = ["bash", "-c", f"{activate(conda_env)} && exec bash -e {shlex.quote(name)}"]
-        elif snip.run == "console":
+        elif snip.run_mode == "console":
             argv = ["bash", "-e", name]
         else:
             argv = ["bash", "-c", python_command(name, conda_env, args)]
@@ -444,7 +444,7 @@ class Runner:
     def _job(self, snip: Snippet, workdir: Path, outcome: Outcome) -> None:
         name, header = snip.name, snip.header
         inputs = {p.name for p in workdir.iterdir()}
-        if snip.run == "sbatch":
+        if snip.run_mode == "sbatch":
             env = self._env()
             outcome.command = f"cd {workdir} && sbatch {name}"
             if self.existing:
@@ -464,10 +464,10 @@ class Runner:
             done = self._sh(["bash", "-c", f"bsub < {shlex.quote(name)}"], cwd=workdir)
             found = re.search(r"Job <(\d+)> is submitted", done.stdout)
         submit_output = (done.stdout + done.stderr).strip()
-        outcome.details.append(section(f"{snip.run} said", submit_output))
+        outcome.details.append(section(f"{snip.run_mode} said", submit_output))
         if done.returncode or not found:
             raise SnippetError(
-                f"{snip.source}: {snip.run} refused the job: {last_line(submit_output)}"
+                f"{snip.source}: {snip.run_mode} refused the job: {last_line(submit_output)}"
             )
         jobid = found.group(1)
         outcome.details.insert(0, f"job id: {jobid}")

@@ -2,7 +2,7 @@
 
 The tests use the session fixture `cluster` (tests/conftest.py); this builds
 the same thing from the same parts (hpcdocs.testcluster): ``env`` (after
-``eval "$(testcluster env)"``), ``run(cmd, timeout=)`` and
+``eval "$(testcluster env)"``), ``bash(cmd, timeout=)`` and
 ``wait_job(jobid, timeout)`` (the jobcomp watcher, not `sbatch --wait`).
 """
 
@@ -26,7 +26,7 @@ class ShellCluster:
         jobcomp = Path(self.env["TESTCLUSTER_DIR"]) / "log" / "jobcomp.log"
         self._watcher = JobWatcher(self.env, jobcomp)
 
-    def run(self, cmd: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    def bash(self, cmd: str, timeout: float = 60) -> subprocess.CompletedProcess:
         return subprocess.run(
             ["bash", "-c", cmd], env=self.env, capture_output=True, text=True, timeout=timeout
         )

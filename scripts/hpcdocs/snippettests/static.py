@@ -43,7 +43,7 @@ def check(snip: Snippet) -> list[str]:
     """Problems found, as `snippets/PATH:LINE: message` lines (empty: all good)."""
     if snip.error:
         return [snip.error]
-    if snip.run == "none":
+    if snip.run_mode == "none":
         return []
     text = snip.rendered()  # FactsError (file:line) propagates to the caller
     problems: list[str] = []

@@ -3,10 +3,10 @@ the shell exports that point sbatch, srun, module and friends at it."""
 
 from __future__ import annotations
 
-import argparse
 import signal
 import sys
 
+from hpcdocs import command_parser
 from hpcdocs.testcluster import lifecycle, render
 from hpcdocs.testcluster.plan import PlanError, make_plan
 
@@ -30,12 +30,7 @@ environment:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="testcluster",
-        description=__doc__,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("testcluster", __doc__, EPILOG)
     parser.add_argument("command", choices=["up", "down", "status", "env"])
     parser.add_argument(
         "--purge", action="store_true", help="with down: also delete the state directory's contents"

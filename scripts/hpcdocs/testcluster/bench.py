@@ -17,13 +17,12 @@ prints these in one table with the test run's and the strict build's times.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import subprocess
 import sys
 import time
 
-from hpcdocs import ROOT
+from hpcdocs import ROOT, command_parser
 from hpcdocs.testcluster.jobs import JobWatcher
 from hpcdocs.testcluster.plan import neighbour_subnet
 from hpcdocs.testcluster.scratch import Scratch
@@ -85,11 +84,7 @@ def measure(jobs: int = 50, warm_ups: int = 3, subnet: str | None = None) -> dic
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="bench-cluster",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = command_parser("bench-cluster", __doc__)
     parser.add_argument("--jobs", type=int, default=50, help="jobs per measurement (50)")
     parser.add_argument("--warm-ups", type=int, default=3, help="warm starts to time (3)")
     parser.add_argument(

@@ -17,7 +17,7 @@ class Cluster:
     jobcomp: Path | None = None
     _watcher: JobWatcher | None = field(default=None, repr=False)
 
-    def run(
+    def bash(
         self, cmd: str, timeout: float = 60, input: str | None = None, cwd: str | Path | None = None
     ) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -32,7 +32,7 @@ class Cluster:
 
     def sbatch(self, args: str, timeout: float = 60, cwd: str | Path | None = None) -> str:
         """`sbatch --parsable ARGS`; the job id. RuntimeError if refused."""
-        r = self.run(f"sbatch --parsable {args}", timeout=timeout, cwd=cwd)
+        r = self.bash(f"sbatch --parsable {args}", timeout=timeout, cwd=cwd)
         if r.returncode:
             raise RuntimeError(f"sbatch {args} refused: {r.stderr}")
         return r.stdout.strip().split(";")[0]
@@ -52,7 +52,7 @@ class Cluster:
             pytest.skip(f"needs the test cluster: {why}")
 
     def require_partition(self, name: str) -> None:
-        r = self.run(f"sinfo -h -o %P -p {name}")
+        r = self.bash(f"sinfo -h -o %P -p {name}")
         if not r.stdout.strip():
             import pytest
 

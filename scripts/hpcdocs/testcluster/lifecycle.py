@@ -97,7 +97,7 @@ def write_files(plan: Plan, fresh: bool) -> str:
     for d in (
         plan.etc,
         plan.log,
-        plan.run,
+        plan.run_dir,
         plan.spool / "ctld",
         plan.munge_dir,
         plan.dev,
@@ -403,34 +403,11 @@ def _start_missing(plan: Plan, s: Starter, have: dict) -> None:
             f"listening on {plan.ctl_addr}:{plan_mod.MYSQL_PORT}",
         )
     if "slurmdbd" not in have:
-        dbd = s.start(
-            "slurmdbd",
-            ["/usr/sbin/slurmdbd", "-D"],
-            plan.log / "slurmdbd.log",
-            bind=plan.ctl_addr,
-            port=plan_mod.DBD_PORT,
-        )
-        s.wait(
-            dbd,
-            lambda: procs.port_open(plan.ctl_addr, plan_mod.DBD_PORT),
-            f"listening on {plan.ctl_addr}:{plan_mod.DBD_PORT}",
-        )
+        _start_controller(plan, s, "slurmdbd", plan_mod.DBD_PORT)
     # slurmctld's first start needs slurmdbd (it takes the TRES list from it).
     _register_accounts(plan)
     if "slurmctld" not in have:
-        ctld = s.start(
-            "slurmctld",
-            ["/usr/sbin/slurmctld", "-D"],
-            plan.log / "slurmctld.log",
-            bind=plan.ctl_addr,
-            port=plan_mod.CTLD_PORT,
-            fast_tick=True,
-        )
-        s.wait(
-            ctld,
-            lambda: procs.port_open(plan.ctl_addr, plan_mod.CTLD_PORT),
-            f"listening on {plan.ctl_addr}:{plan_mod.CTLD_PORT}",
-        )
+        _start_controller(plan, s, "slurmctld", plan_mod.CTLD_PORT, fast_tick=True)
     for n in plan.nodes:
         if f"slurmd:{n.name}" not in have:
             # Own UTS namespace: `hostname` in a job prints the node's name.
@@ -451,6 +428,26 @@ def _start_missing(plan: Plan, s: Starter, have: dict) -> None:
                 bind=n.addr,
                 port=plan_mod.SLURMD_PORT,
             )
+
+
+def _start_controller(
+    plan: Plan, s: Starter, name: str, port: int, fast_tick: bool = False
+) -> None:
+    """Start /usr/sbin/NAME -D (slurmdbd, slurmctld) on the control address and wait
+    until it listens on its port."""
+    daemon = s.start(
+        name,
+        [f"/usr/sbin/{name}", "-D"],
+        plan.log / f"{name}.log",
+        bind=plan.ctl_addr,
+        port=port,
+        fast_tick=fast_tick,
+    )
+    s.wait(
+        daemon,
+        lambda: procs.port_open(plan.ctl_addr, port),
+        f"listening on {plan.ctl_addr}:{port}",
+    )
 
 
 def _init_mysql(plan: Plan) -> None:

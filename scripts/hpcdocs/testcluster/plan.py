@@ -89,7 +89,7 @@ class Plan:
         return self.state / "log"
 
     @property
-    def run(self) -> Path:
+    def run_dir(self) -> Path:
         return self.state / "run"
 
     @property

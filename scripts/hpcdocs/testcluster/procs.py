@@ -17,6 +17,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from subprocess import DEVNULL, STDOUT
 
 MARKER = "TESTCLUSTER_DAEMON"
 
@@ -160,13 +161,7 @@ def start(name: str, argv: list[str], state: Path, log: Path, env: dict | None =
     stderr = log.parent / f"{name}.stderr"
     with open(stderr, "wb") as err:
         popen = subprocess.Popen(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=err,
-            stderr=err,
-            env=full_env,
-            start_new_session=True,
-            close_fds=True,
+            argv, stdin=DEVNULL, stdout=err, stderr=STDOUT, env=full_env, start_new_session=True
         )
     return Daemon(name, popen, stderr, log)
 

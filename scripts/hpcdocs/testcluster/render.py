@@ -61,7 +61,7 @@ def _common(plan: Plan) -> dict:
         "mysql_port": plan_mod.MYSQL_PORT,
         "munge_socket": plan.munge_socket,
         "spool": plan.spool,
-        "run": plan.run,
+        "run": plan.run_dir,
         "log": plan.log,
         "etc": plan.etc,
         "mysql_dir": plan.mysql_dir,

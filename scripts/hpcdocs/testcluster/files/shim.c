@@ -30,35 +30,50 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-int bind(int fd, const struct sockaddr *addr, socklen_t len)
+typedef int (*sockaddr_call)(int, const struct sockaddr *, socklen_t);
+
+/* libc's bind or connect, looked up once. */
+static sockaddr_call real(sockaddr_call *cached, const char *name)
 {
-	static int (*real_bind)(int, const struct sockaddr *, socklen_t);
+	if (!*cached)
+		*cached = (sockaddr_call)dlsym(RTLD_NEXT, name);
+	return *cached;
+}
+
+/* TESTCLUSTER_BIND_ADDR when it is set and addr is an IPv4 address; else NULL. */
+static const char *bind_addr_for(const struct sockaddr *addr, socklen_t len)
+{
 	const char *want = getenv("TESTCLUSTER_BIND_ADDR");
 
-	if (!real_bind)
-		real_bind = (int (*)(int, const struct sockaddr *, socklen_t))
-			dlsym(RTLD_NEXT, "bind");
 	if (want && addr && addr->sa_family == AF_INET &&
-	    len >= (socklen_t)sizeof(struct sockaddr_in)) {
-		struct sockaddr_in copy = *(const struct sockaddr_in *)addr;
+	    len >= (socklen_t)sizeof(struct sockaddr_in))
+		return want;
+	return NULL;
+}
 
+int bind(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	static sockaddr_call libc_bind;
+	const char *want = bind_addr_for(addr, len);
+	struct sockaddr_in copy;
+
+	if (want) {
+		copy = *(const struct sockaddr_in *)addr;
 		if (copy.sin_addr.s_addr == htonl(INADDR_ANY) &&
-		    inet_pton(AF_INET, want, &copy.sin_addr) == 1)
-			return real_bind(fd, (struct sockaddr *)&copy, sizeof(copy));
+		    inet_pton(AF_INET, want, &copy.sin_addr) == 1) {
+			addr = (const struct sockaddr *)&copy;
+			len = sizeof(copy);
+		}
 	}
-	return real_bind(fd, addr, len);
+	return real(&libc_bind, "bind")(fd, addr, len);
 }
 
 int connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
-	static int (*real_connect)(int, const struct sockaddr *, socklen_t);
-	const char *want = getenv("TESTCLUSTER_BIND_ADDR");
+	static sockaddr_call libc_connect;
+	const char *want = bind_addr_for(addr, len);
 
-	if (!real_connect)
-		real_connect = (int (*)(int, const struct sockaddr *, socklen_t))
-			dlsym(RTLD_NEXT, "connect");
-	if (want && addr && addr->sa_family == AF_INET &&
-	    len >= (socklen_t)sizeof(struct sockaddr_in) &&
+	if (want &&
 	    (ntohl(((const struct sockaddr_in *)addr)->sin_addr.s_addr) >> 24) == 127) {
 		struct sockaddr_in cur;
 		socklen_t cur_len = sizeof(cur);
@@ -72,7 +87,7 @@ int connect(int fd, const struct sockaddr *addr, socklen_t len)
 				bind(fd, (struct sockaddr *)&src, sizeof(src));
 		}
 	}
-	return real_connect(fd, addr, len);
+	return real(&libc_connect, "connect")(fd, addr, len);
 }
 
 int usleep(useconds_t usec)
