@@ -297,14 +297,15 @@ def check(path: Path, fresh: dict) -> list[str]:
     return differences({k: committed.get(k) for k in COMPARED}, {k: fresh.get(k) for k in COMPARED})
 
 
+DESCRIPTION = (
+    "Write conda's command-line grammar (every subcommand's options and positionals, read "
+    "from the parser of the conda this Python imports) as JSON, or check a written file "
+    "against a fresh generation. grammar.py (check-conda, the conda stand-in) reads the file."
+)
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
-        prog="conda-grammar",
-        description="Write conda's command-line grammar (every subcommand's options and "
-        "positionals, read from the parser of the conda this Python imports) as JSON, or check "
-        "a written file against a fresh generation. grammar.py (check-conda, the conda "
-        "stand-in) reads the file.",
-    )
+    ap = argparse.ArgumentParser(prog="conda-grammar", description=DESCRIPTION)
     ap.add_argument(
         "--out",
         type=Path,
