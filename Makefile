@@ -97,7 +97,7 @@ build: setup-docs
 
 # --- tests --------------------------------------------------------------------
 
-# Tests in a shuffled order (pytest-randomly; its seed is printed: -p randomly_seed=N
+# Tests in a shuffled order (pytest-randomly; its seed is printed: --randomly-seed=N
 # repeats an order, -p no:randomly keeps the files' order), on TEST_WORKERS workers;
 # --dist loadgroup keeps the tests of one xdist_group on one worker (tests/conftest.py).
 # The wall time goes to build/make-test.json, for make bench.

@@ -19,13 +19,11 @@ SAMPLE = "python-jobs/13-oom-result.console"
 SAMPLE_ID = "5230"
 
 
-def reader_line(catalog, pattern: str) -> int:
-    """The line of the job script, as the page shows it (its `# test:` lines hidden),
-    where `pattern` first matches."""
+def reader_lines(catalog) -> list[str]:
+    """The job script as the page shows it (its `# test:` lines hidden)."""
     text = catalog[JOB].text
     hidden = {n for n, _ in header_lines(text, JOB)}
-    shown = [ln for n, ln in enumerate(text.splitlines(), start=1) if n not in hidden]
-    return next(n for n, ln in enumerate(shown, start=1) if re.search(pattern, ln))
+    return [ln for n, ln in enumerate(text.splitlines(), start=1) if n not in hidden]
 
 
 @pytest.mark.cluster
@@ -60,17 +58,23 @@ def test_sample_output_is_what_the_job_gives(catalog, runner):
 
 
 def check_job_output(catalog, shown: list[str], real: list[str]) -> None:
-    killed = re.compile(r'/slurm_script: line (\d+): +\d+ Killed +(python -u -c ")')
-    page, got = killed.search(shown[0]), next(filter(None, map(killed.search, real)), None)
-    assert page and got, (shown, real)
-    # The page names the line of the reader's copy (the file's `# test:` lines hidden);
-    # the test ran the file with them, so bash's number is larger by as many.
+    """bash names the line where the killed command ends and prints the whole command."""
+    killed = re.compile(r'/slurm_script: line (\d+): +\d+ Killed +(python -u -c ")$')
+    at = next((i for i, ln in enumerate(real) if killed.search(ln)), None)
+    page = killed.search(shown[0])
+    assert page and at is not None, (shown, real)
+    script = reader_lines(catalog)
+    start = next(n for n, ln in enumerate(script, start=1) if ln.startswith("python -u -c"))
+    end = next(n for n, ln in enumerate(script, start=1) if n > start and ln == '"')
+    # The page names the line of the reader's copy; the test ran the file with its
+    # `# test:` lines, so bash's number there is larger by as many.
     hidden = len(header_lines(catalog[JOB].text, JOB))
-    assert (
-        int(page.group(1)) == reader_line(catalog, r"^python -u -c") == int(got.group(1)) - hidden
-    )
+    got = int(killed.search(real[at]).group(1))
+    assert (int(page.group(1)), got - hidden) == (end, end), (shown, real)
+    body = script[start:end]  # the command's lines after its first, as bash prints them
+    assert shown[1 : 1 + len(body)] == body == real[at + 1 : at + 1 + len(body)], (shown, real)
     oom = "error: Detected 1 oom-kill event(s) in StepId="
-    assert oom in shown[1] and any(oom in ln for ln in real), (shown, real)
+    assert oom in shown[1 + len(body)] and any(oom in ln for ln in real), (shown, real)
 
 
 def check_sacct(shown: list[str], real: list[str], jobid: str) -> None:
