@@ -78,6 +78,7 @@ def check_job_output(catalog, shown: list[str], real: list[str]) -> None:
 
 
 def check_sacct(shown: list[str], real: list[str], jobid: str) -> None:
+    real = [ln.rstrip() for ln in real]  # sacct pads its last column
     assert real[:2] == shown[:2], (shown, real)  # the column heads and rules
     widths = [len(rule) for rule in shown[1].split()]
 
@@ -90,9 +91,13 @@ def check_sacct(shown: list[str], real: list[str], jobid: str) -> None:
 
     page = [cells(ln) for ln in shown[2:]]
     got = [cells(ln) for ln in real[2:]]
-    # JobID, JobName, ReqMem, State, ExitCode as shown; MaxRSS is the job's own figure
+    # JobID, JobName, ReqMem, State, ExitCode as shown, row by row
     assert [[c for i, c in enumerate(row) if i != 3] for row in got] == [
-        [c.replace("5230", jobid) for i, c in enumerate(row) if i != 3] for row in page
+        [c.replace(SAMPLE_ID, jobid) for i, c in enumerate(row) if i != 3] for row in page
     ], (shown, real)
-    assert all(row[3] == "" for row in page[:1] + got[:1]), (shown, real)
-    assert re.fullmatch(r"\d+K", got[1][3]) and re.fullmatch(r"\d+K", page[1][3]), (shown, real)
+    # MaxRSS: empty in the sample (the page says why); here a sample may have been taken
+    # before python started (JobAcctGatherFrequency=5 on the test cluster), never one at
+    # the 4 GiB python asked for
+    assert [row[3] for row in page] == ["", ""], shown
+    for row in got:
+        assert row[3] == "" or int(row[3].rstrip("K")) < 2**20, (shown, real)
