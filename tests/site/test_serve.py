@@ -32,7 +32,10 @@ def _free_port() -> int:
 def test_make_serve_serves_the_site_until_ctrl_c():
     text = Catalog.load()[SNIPPET].rendered()
     ((_, command),) = console.commands(text)
-    shown = re.search(r"^INFO +- +Serving on (http://127\.0\.0\.1:(\d+)/)$", text, re.M)
+    # mkdocs' line, with the time it started serving
+    shown = re.search(
+        r"^INFO +- +\[\d\d:\d\d:\d\d\] Serving on (http://127\.0\.0\.1:(\d+)/)$", text, re.M
+    )
     assert command == "make serve" and shown, text
     url, port = shown.group(1), int(shown.group(2))
     argv = command.split()
@@ -53,11 +56,13 @@ def test_make_serve_serves_the_site_until_ctrl_c():
     reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
     reader.start()
     try:
-        serving = re.compile(rf"^INFO +- +Serving on {re.escape(url)}$")
+        serving = re.compile(rf"^INFO +- +\[\d\d:\d\d:\d\d\] Serving on {re.escape(url)}$")
         poll.until(
             lambda: any(serving.match(ln.rstrip()) for ln in lines) or proc.poll() is not None,
             timeout=300,
-            what=f"`{' '.join(argv)}` to print the line the page shows",
+            what=lambda: (
+                f"`{' '.join(argv)}` to print the page's line; it printed:\n" + "".join(lines[-30:])
+            ),
         )
         assert proc.poll() is None, "".join(lines)
         for path, needle in (("", "<html"), ("en/", "HPC Python Guide")):
