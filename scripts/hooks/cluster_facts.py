@@ -27,11 +27,13 @@ def on_config(config, **kwargs):
     # mkdocs-jupyter's cache: each build evicts the entries it did not use, so a build for
     # another facts file (a profile, clusters/NAME.yml) keeps its own beside the default's:
     # builds that run at once (tests/site/test_profiles.py) then never remove each other's.
+    # Set on every language's build (MkDocs runs on_config again for each): notebooks.py
+    # adds the language's folder.
     jupyter = config.plugins.get("mkdocs-jupyter")
-    if jupyter is not None and facts.FACTS_FILE.resolve() != (ROOT / "cluster.yml").resolve():
-        jupyter.config["cache_dir"] = str(
-            ROOT / ".cache" / f"mkdocs-jupyter-{facts.FACTS_FILE.stem}"
-        )
+    if jupyter is not None:
+        default = facts.FACTS_FILE.resolve() == (ROOT / "cluster.yml").resolve()
+        name = "mkdocs-jupyter" if default else f"mkdocs-jupyter-{facts.FACTS_FILE.stem}"
+        jupyter.config["cache_dir"] = str(ROOT / ".cache" / name)
     return config
 
 
