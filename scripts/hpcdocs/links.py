@@ -146,14 +146,25 @@ def problems(site: Path, print_pages: bool = False) -> list[str]:
     page; print_pages=True checks them too (tests/site/test_pdf.py)."""
     site = Path(site)
     found = []
+    # Every page links to the same few hundred files (the navigation): each url resolved,
+    # and each file looked for, once per folder of pages. Per call: the site changes
+    # between two builds (mkdocs serve).
+    targets: dict[tuple[str, str], tuple[Path, str]] = {}
+    present: dict[Path, bool] = {}
     for link in links(site, print_pages):
         url = link.url
         if not url or is_external(url) or url.lower().startswith(NOT_CHECKED):
             continue
-        file, fragment = _target(site, link.page, url)
+        # a url resolves against its page's folder; "#x" and "?q" against the page itself
+        base = link.page if url[0] in "#?" else link.page[: link.page.rfind("/") + 1]
+        if (base, url) not in targets:
+            targets[base, url] = _target(site, base, url)
+        file, fragment = targets[base, url]
+        if file not in present:
+            present[file] = file.is_file() or printpdf.pending_pdf(file)
         where = f"{link.page}: <{link.tag}> {url!r}"
         # a language's PDF is printed after the build, from its print page (build-pdf)
-        if not file.is_file() and not printpdf.pending_pdf(file):
+        if not present[file]:
             found.append(f"{where}: no such file in the site ({file.relative_to(site)})")
         elif fragment and file.suffix == ".html" and fragment not in parse(file).ids:
             found.append(f"{where}: {file.relative_to(site)} has no id {fragment!r}")
