@@ -88,8 +88,8 @@ setup: setup-test
 serve: setup-docs
 	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT) --livereload
 
-# The PDFs are a step of their own: chromium takes about as long to print them
-# as the strict build takes (scripts/hooks/pdf.py); make serve does not print.
+# The PDFs are a step of their own: chromium takes far longer to print them
+# than the strict build takes (scripts/hooks/pdf.py); make serve does not print.
 build: setup-docs
 	$(BIN)/mkdocs build --strict
 	$(BIN)/build-pdf --site site

@@ -15,6 +15,8 @@ generated from the schema.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hpcdocs import ROOT, facts, factsdoc, tabs
 from mkdocs.exceptions import PluginError
 
@@ -27,11 +29,16 @@ def on_config(config, **kwargs):
     # mkdocs-jupyter's cache: each build evicts the entries it did not use, so a build for
     # another facts file (a profile, clusters/NAME.yml) keeps its own beside the default's:
     # builds that run at once (tests/site/test_profiles.py) then never remove each other's.
+    # A config of its own (the tests' small projects, mkdocs build -f) keeps its cache beside
+    # it: built with this one's, it evicted all of this site's notebooks. Set on every
+    # language's build (MkDocs runs on_config again for each): notebooks.py adds the
+    # language's folder.
     jupyter = config.plugins.get("mkdocs-jupyter")
-    if jupyter is not None and facts.FACTS_FILE.resolve() != (ROOT / "cluster.yml").resolve():
-        jupyter.config["cache_dir"] = str(
-            ROOT / ".cache" / f"mkdocs-jupyter-{facts.FACTS_FILE.stem}"
-        )
+    if jupyter is not None:
+        default = facts.FACTS_FILE.resolve() == (ROOT / "cluster.yml").resolve()
+        name = "mkdocs-jupyter" if default else f"mkdocs-jupyter-{facts.FACTS_FILE.stem}"
+        home = Path(config.config_file_path).parent if config.config_file_path else ROOT
+        jupyter.config["cache_dir"] = str(home / ".cache" / name)
     return config
 
 

@@ -15,14 +15,31 @@ And it lets the keyboard reach a code cell that is wider than the page: a cell
 scrolls sideways (mkdocs-jupyter's `overflow: auto`), and a region that scrolls
 must take the focus, or a reader without a mouse cannot scroll it (axe-core's
 scrollable-region-focusable; Material does the same for its own code blocks).
+
+And it keeps mkdocs-jupyter's cache of converted notebooks one folder per
+language. The plugin evicts, after each build, the entries that build did not
+use, and mkdocs-static-i18n builds the languages one after the other: with one
+folder, the Chinese build evicted the English entries and the English build
+the Chinese ones, so every build converted every notebook again (nbconvert,
+about a second each here).
 """
 
 import html
 import re
+from pathlib import Path
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs_jupyter.plugin import NotebookFile
+
+
+def on_pre_build(config):
+    """Each language's build its own cache folder, in the one cluster_facts.py chose (its
+    on_config runs again before each language's build, so this never nests)."""
+    jupyter, i18n = config.plugins.get("mkdocs-jupyter"), config.plugins.get("i18n")
+    if jupyter is not None:
+        lang = getattr(i18n, "current_language", None) or "all"
+        jupyter.config["cache_dir"] = str(Path(jupyter.config["cache_dir"]) / lang)
 
 
 @event_priority(-110)  # after mkdocs-static-i18n's on_files (-100)

@@ -8,8 +8,8 @@ scripts/hpcdocs/printpdf.py).
 
 Printing them is a step of its own, ``build-pdf`` (``make build`` runs
 it after the strict build; ``make serve`` and the tests' builds do not): chromium
-takes 40-50 s per language here, and the strict build takes about as long in
-all. Until then the link checker (scripts/hpcdocs/links.py) counts a PDF whose
+takes 40-50 s per language here, the strict build about 6 s in all (warm
+caches). Until then the link checker (scripts/hpcdocs/links.py) counts a PDF whose
 print page is there as present.
 """
 

@@ -19,7 +19,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
-from html.parser import HTMLParser
+from html import unescape
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -47,31 +47,64 @@ class Link:
     url: str  # as written in the page
 
 
-class _Parser(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.links: list[tuple[str, str]] = []
+# What of a page the checks read, as html.parser reads MkDocs' pages (tests/site/test_links.py
+# compares the two on every built page) but without a Python call per tag and per text:
+# html.parser was a tenth of the strict build. A tag's attributes run to the first ">"
+# outside a quoted value; a comment and the text of a script or style element hold no tags.
+# One pass of findall: (script or style, its attributes, any other tag, its attributes);
+# all four empty for a comment.
+_BODY = r"""(?:"[^"]*"|'[^']*'|[^"'>])*"""
+_TOKENS = re.compile(
+    rf"<!--.*?--\s*>"
+    rf"|<(script|style)(?=[\s/>])({_BODY}?)(?<!/)>.*?(?:</\s*\1\s*>|\Z)"
+    rf"|<([a-z][^\t\n\r\f />\x00]*)({_BODY})>",
+    re.S | re.I,
+)
+_READ = re.compile(r"id|name|href|src", re.I)  # a tag without these has nothing to read
+_ATTR = re.compile(r"""([^\s/>=][^\s/=>]*)(?:\s*=+\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*))?""")
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
+
+@dataclass
+class Page:
+    ids: set[str]  # every id, and every <a name>
+    links: list[tuple[str, str]]  # (tag, url) of each POINTING attribute, in page order
+
+
+def _attrs(text: str) -> dict[str, str | None]:
+    attrs: dict[str, str | None] = {}
+    for m in _ATTR.finditer(text):
+        value = m.group(2)
+        if value is not None:
+            if value[:1] in ("'", '"') and value[-1] == value[0]:
+                value = value[1:-1]
+            value = unescape(value)
+        attrs[m.group(1).lower()] = value
+    return attrs
+
+
+def read(text: str) -> Page:
+    """The ids and links of one page's HTML."""
+    page = Page(set(), [])
+    for raw_tag, raw_body, tag, body in _TOKENS.findall(text):
+        tag, body = (tag or raw_tag).lower(), body or raw_body
+        if not _READ.search(body):
+            continue  # a comment, or a tag with nothing read here
+        attrs = _attrs(body)
         for name in ("id", "name") if tag == "a" else ("id",):
             if attrs.get(name):
-                self.ids.add(attrs[name])
+                page.ids.add(attrs[name])
         value = attrs.get(POINTING[tag]) if tag in POINTING else None
         if value is not None:
-            self.links.append((tag, value.strip()))
+            page.links.append((tag, value.strip()))
+    return page
 
 
 @cache
-def _parse(path: Path, mtime: float) -> _Parser:
-    parser = _Parser()
-    parser.feed(path.read_text("utf-8", errors="replace"))
-    parser.close()
-    return parser
+def _parse(path: Path, mtime: float) -> Page:
+    return read(path.read_text("utf-8", errors="replace"))
 
 
-def parse(path: Path) -> _Parser:
+def parse(path: Path) -> Page:
     return _parse(path, path.stat().st_mtime)
 
 
@@ -113,14 +146,25 @@ def problems(site: Path, print_pages: bool = False) -> list[str]:
     page; print_pages=True checks them too (tests/site/test_pdf.py)."""
     site = Path(site)
     found = []
+    # Every page links to the same few hundred files (the navigation): each url resolved,
+    # and each file looked for, once per folder of pages. Per call: the site changes
+    # between two builds (mkdocs serve).
+    targets: dict[tuple[str, str], tuple[Path, str]] = {}
+    present: dict[Path, bool] = {}
     for link in links(site, print_pages):
         url = link.url
         if not url or is_external(url) or url.lower().startswith(NOT_CHECKED):
             continue
-        file, fragment = _target(site, link.page, url)
+        # a url resolves against its page's folder; "#x" and "?q" against the page itself
+        base = link.page if url[0] in "#?" else link.page[: link.page.rfind("/") + 1]
+        if (base, url) not in targets:
+            targets[base, url] = _target(site, base, url)
+        file, fragment = targets[base, url]
+        if file not in present:
+            present[file] = file.is_file() or printpdf.pending_pdf(file)
         where = f"{link.page}: <{link.tag}> {url!r}"
         # a language's PDF is printed after the build, from its print page (build-pdf)
-        if not file.is_file() and not printpdf.pending_pdf(file):
+        if not present[file]:
             found.append(f"{where}: no such file in the site ({file.relative_to(site)})")
         elif fragment and file.suffix == ".html" and fragment not in parse(file).ids:
             found.append(f"{where}: {file.relative_to(site)} has no id {fragment!r}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
@@ -23,6 +24,55 @@ def test_built_site_has_no_broken_internal_link(built_site):
     # the check really read the pages: the site is full of internal links
     internal = [link for link in links.links(built_site["dir"]) if not links.is_external(link.url)]
     assert len(internal) > 500
+
+
+class _Reference(HTMLParser):
+    """What links.read finds, by html.parser: the slower way the check read pages before."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in ("id", "name") if tag == "a" else ("id",):
+            if attrs.get(name):
+                self.ids.add(attrs[name])
+        value = attrs.get(links.POINTING[tag]) if tag in links.POINTING else None
+        if value is not None:
+            self.links.append((tag, value.strip()))
+
+
+TRICKY = """<!DOCTYPE html><html><head><script src="a.js"></script>
+<script>var s = '<a href="in-script.html">'; </script><style>p > a { }</style>
+<link rel="stylesheet" href='b.css'></head><body><!-- <a href="in-comment.html"> -->
+<h2 id="x" class="y">T</h2><a name=top href=c.html#x>c</a><a href>none</a><a href="">empty</a>
+<a title="1 > 0" href="d.html?a=1&amp;b=2" ID="Caps">d</a><img src=e.png/><b data-id="no">
+<p id="">no id</p><script src="f.js"/><a href=" g.html ">g</a><SCRIPT>'<img src=h.png>'</SCRIPT>
+</body></html>"""
+
+
+def test_tricky_html_is_read_as_html_parser_reads_it():
+    text = TRICKY
+    reference = _Reference()
+    reference.feed(text)
+    reference.close()
+    got = links.read(text)
+    assert (got.ids, got.links) == (reference.ids, reference.links)
+    assert ("a", "in-script.html") not in got.links and "Caps" in got.ids
+
+
+def test_every_built_page_is_read_as_html_parser_reads_it(built_site):
+    pages = links.pages(built_site["dir"])
+    assert len(pages) > 50
+    for page in pages:
+        text = page.read_text("utf-8", errors="replace")
+        reference = _Reference()
+        reference.feed(text)
+        reference.close()
+        got = links.read(text)
+        assert (got.ids, got.links) == (reference.ids, reference.links), page
 
 
 def _temp_project(tmp: Path, pages: dict[str, str], nav: list, snippets: dict[str, str]) -> Path:
