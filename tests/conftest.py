@@ -216,6 +216,70 @@ def cluster(request) -> Cluster:
     return Cluster(env=env, is_test_cluster=True, jobcomp=jobcomp)
 
 
+# The GPU partition's pending reasons (accounts/04-wait.console: the first job waits for
+# Resources, the second for Priority) hold only while no other job waits there: another
+# worker's GPU job of higher priority makes both `Priority`, as other users' jobs would on
+# a real cluster. So that snippet holds the partition alone (an exclusive lock) and the
+# tests that submit GPU jobs share it (shared locks): they overlap each other, never it.
+GPU_PARTITION_ALONE = {"tests/snippets/test_snippets.py::test_run[accounts/04-wait.console]"}
+GPU_PARTITION_MODULES = {
+    "tests/cluster/test_gpu_cgroup.py", "tests/cluster/test_jobs.py",
+    "tests/cluster/test_pty.py", "tests/cluster/test_queue_behaviour.py",
+    "tests/cluster/test_refusals.py", "tests/lsf/test_cluster_lsf.py",
+    "tests/site/test_jobgen_cluster.py", "tests/notebooks/test_run.py",
+    "tests/notebooks/test_environment_notebook.py", "tests/snippets/test_jupyter.py",
+}  # fmt: skip
+
+
+def gpu_partition_lock_mode(item) -> int | None:
+    """LOCK_EX for the test that needs the GPU partition alone, LOCK_SH for one that may
+    submit GPU jobs (a snippet that asks for GPUs or names the GPU partition, a test
+    module that does), None for the rest."""
+    from hpcdocs import facts
+
+    nodeid = item.nodeid.split("@")[0]
+    if nodeid in GPU_PARTITION_ALONE:
+        return fcntl.LOCK_EX
+    path = nodeid.partition("::")[0]
+    if path in GPU_PARTITION_MODULES:
+        return fcntl.LOCK_SH
+    if path == "tests/snippets/test_snippets.py" and "::test_run[" in nodeid:
+        catalog = _catalog()
+        snip = catalog[item.callspec.params["path"]]
+        gpu = facts.get("partitions.gpu.name")
+        files = [snip] + [catalog[w.partition(":")[0]] for w in snip.header.with_]
+        names_it = any(
+            "{{ cluster.partitions.gpu.name }}" in s.text or f"={gpu}" in s.text for s in files
+        )
+        return fcntl.LOCK_SH if snip.asks_gpus or names_it else None
+    return None
+
+
+@functools.cache
+def _catalog():
+    from hpcdocs.snippettests import Catalog
+
+    return Catalog.load()
+
+
+@pytest.fixture(autouse=True)
+def _gpu_partition(request):
+    mode = None
+    if request.config.getoption("--cluster") != "existing":
+        mode = gpu_partition_lock_mode(request.node)
+    if mode is None:
+        yield
+        return
+    state = _state()
+    state.parent.mkdir(parents=True, exist_ok=True)
+    with open(state.with_name(state.name + ".gpu-partition.lock"), "w") as fh:
+        fcntl.flock(fh, mode)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def mkdocs_build():
     """`mkdocs build --strict` of this project, as a function: ``mkdocs_build(*args,

@@ -154,8 +154,18 @@ def run_the_page(cluster, catalog, runner, tmp_path):
     port = None
     try:
         text = lambda: "".join(f.read_text(errors="replace") for f in (out, err) if f.exists())  # noqa: E731
+
         # JupyterLab is up once it prints its own "Use Control-C to stop this server".
-        wait_for("JupyterLab server running", lambda: "Use Control-C" in text(), 180, text)
+        def explain() -> str:  # what the job wrote, where it is, what it runs
+            job = subprocess.run(["scontrol", "show", "job", "-o", jobid], env=env,
+                                 capture_output=True, text=True, timeout=30)  # fmt: skip
+            procs = subprocess.run(["ps", "-eo", "pid,ppid,etime,stat,args"],
+                                   capture_output=True, text=True, timeout=30)  # fmt: skip
+            running = [ln for ln in procs.stdout.splitlines()
+                       if re.search(r"jupyter|conda|python -c", ln)]  # fmt: skip
+            return "\n".join([text(), job.stdout + job.stderr, *running])
+
+        wait_for("JupyterLab server running", lambda: "Use Control-C" in text(), 180, explain)
         for f in (out, err):
             assert (f.stat().st_mode & 0o777) == 0o600, f"{f.name} is {oct(f.stat().st_mode)}"
         shown = subprocess.run(
