@@ -82,6 +82,9 @@ MODULE_GROUPS = {
     "tests/cluster/test_time_limit_user.py": "throwaway-user",
     # one chromium; build/metrics.json is read, changed and written by each test
     "tests/site/test_browser.py": "browser",
+    # build-pdf prints into the shared build/site-test: two workers printing at once
+    # remove each other's hpc-python-guide.pdf.part (CI failed so, stop 23)
+    "tests/site/test_pdf.py": "pdf",
     # the shared cluster's login node and its test user's home (as the login snippets)
     "tests/snippets/test_jupyter.py": "login-node",
 }

@@ -85,3 +85,30 @@ def test_primary_id_prefers_explicit_labels() -> None:
     assert primary_id(["id3", "install-label"]) == "install-label"
     assert primary_id(["installing"]) == "installing"
     assert primary_id(["id3"]) == "id3"
+
+
+def _guide(folder, language: str | None):
+    folder.mkdir()
+    conf = f"language = {language!r}\n" if language else ""
+    (folder / "conf.py").write_text(conf, encoding="utf-8")
+    (folder / "index.rst").write_text(
+        "Guide\n=====\n\n.. versionadded:: 2.0\n\n   The new option.\n", encoding="utf-8"
+    )
+    return folder
+
+
+def test_each_guide_gets_its_own_languages_labels(tmp_path) -> None:
+    """Sphinx's catalogues are module-level state: a Chinese guide read first must not
+    turn the next English guide's "Added in version" into Chinese, nor the other way."""
+    from hpcdocs.rstimport import sphinxrun
+
+    guides = [
+        ("en", _guide(tmp_path / "en1", None), "Added in version 2.0"),
+        ("zh", _guide(tmp_path / "zh", "zh_CN"), "在 2.0 版本加入"),
+        ("en", _guide(tmp_path / "en2", "en"), "Added in version 2.0"),
+        ("zh", tmp_path / "zh", "在 2.0 版本加入"),
+    ]
+    for language, folder, label in guides:
+        project = sphinxrun.read_project(folder)
+        text = project.doctrees[project.root].astext()
+        assert label in text, (language, folder.name, text)

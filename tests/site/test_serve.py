@@ -70,7 +70,18 @@ def test_make_serve_serves_the_site_until_ctrl_c():
                 body = page.read().decode()
                 assert page.status == 200 and needle in body, (path, body[:300])
         os.killpg(proc.pid, signal.SIGINT)  # Ctrl+C: the terminal signals the whole group
-        proc.wait(timeout=60)
+        try:
+            proc.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            left = subprocess.run(
+                ["ps", "-o", "pid,stat,etime,args", "-g", str(proc.pid)],
+                capture_output=True,
+                text=True,
+            ).stdout
+            raise AssertionError(
+                f"`{' '.join(argv)}` still running 120 s after Ctrl+C; its processes:\n{left}"
+                "its last lines:\n" + "".join(lines[-40:])
+            ) from None
         poll.until(lambda: not _busy(port), timeout=30, what=f"port {port} to be free")
     finally:
         if proc.poll() is None:

@@ -8,6 +8,7 @@ are off, so ``--`` and quotes reach the Markdown exactly as written.
 from __future__ import annotations
 
 import ast
+import importlib
 import io
 import logging
 import re
@@ -16,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docutils import nodes
-from sphinx.application import Sphinx
+from sphinx import locale as sphinx_locale
+from sphinx.application import Sphinx, builtin_extensions
 from sphinx.errors import SphinxError
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 from sphinx.util.logging import (
@@ -298,6 +300,22 @@ def choose_root(srcdir: Path, pages: list[Path], wanted: str | None, conf: dict)
     return root
 
 
+def _fresh_catalogues() -> None:
+    """Let the guide's own conf.py language alone decide Sphinx's labels.
+
+    Sphinx keeps its message catalogues in a module-level dict and only adds to it,
+    and a module that calls ``_("Added in version %s")`` at import translates it then
+    and there once a catalogue exists (it is lazy only before). Read a guide with
+    ``language = "zh"`` first and every later guide in the process would say
+    "在 2.0 版本加入". So Sphinx's own modules are imported while no catalogue exists
+    (their labels stay lazy), and each guide starts from none, as Sphinx's tests do;
+    the lazy labels are read while its catalogue is the current one.
+    """
+    sphinx_locale.translators.clear()
+    for name in builtin_extensions:
+        importlib.import_module(name)
+
+
 def read_project(srcdir: Path, root: str | None = None, only: str | None = None) -> Project:
     """Run Sphinx over ``srcdir`` (or the single page ``only`` in it)."""
     srcdir = srcdir.resolve()
@@ -324,6 +342,7 @@ def read_project(srcdir: Path, root: str | None = None, only: str | None = None)
         patch_docutils(None),
         docutils_namespace(),
     ):  # as sphinx-build: roles stay local
+        _fresh_catalogues()
         try:
             app = Sphinx(
                 str(srcdir),
