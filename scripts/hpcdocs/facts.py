@@ -179,7 +179,7 @@ def partitions(facts: dict | None = None) -> dict:
     return (load() if facts is None else facts)["partitions"]
 
 
-def _lines(text: str) -> dict[tuple, int]:
+def key_lines(text: str) -> dict[tuple, int]:
     """The line of every key and list item of a YAML text, by its path."""
     found: dict[tuple, int] = {}
 
@@ -244,7 +244,7 @@ def problems(
     if facts is None:
         source, text = str(FACTS_FILE), FACTS_FILE.read_text("utf-8")
         facts = yaml.safe_load(text)
-    lines = _lines(text) if text is not None else {}
+    lines = key_lines(text) if text is not None else {}
     found: list[tuple[tuple, str]] = []
     if not isinstance(facts, dict):
         return [f"{source or 'facts'}: must be a YAML mapping"]

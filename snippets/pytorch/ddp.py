@@ -75,4 +75,7 @@ if rank == 0:
     if losses[-1] < losses[0]:
         print(f"loss fell: {losses[0]:.2f} -> {losses[-1]:.2f}")
     torch.save(model.module.state_dict(), "digits-ddp.pt")  # (9)!
+# Every rank waits here until rank 0 has saved: ranks that left at once, while rank 0
+# still wrote, were seen to abort on leaving ("terminate called without an active exception").
+dist.barrier()
 dist.destroy_process_group()

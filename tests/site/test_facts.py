@@ -292,6 +292,28 @@ def test_a_bad_facts_file_stops_the_build_with_what_the_page_shows(tmp_path, mkd
         assert line in printed, (line, printed[-3000:])
 
 
+def test_gpu_nodes_with_fewer_gpus_than_the_scripts_ask_stop_the_build(tmp_path, mkdocs_build):
+    """One GPU per node, where the templates ask for 2 on one node: every script that
+    asks is named at its line, with the fact's own line, and nothing is built."""
+    path = tmp_path / "cluster.yml"
+    path.write_text(facts_text(lambda d: d["partitions"]["gpu"].update(gpus_per_node=1)))
+    proc = mkdocs_build("-d", str(tmp_path / "site"), timeout=300, HPCDOCS_FACTS=str(path))
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and not (tmp_path / "site").exists(), out[-3000:]
+    gpu = facts.load(DEFAULT_FACTS)["partitions"]["gpu"]["name"]
+    for script, line in (
+        ("snippets/templates/04-multi-gpu.slurm.sh", 7),
+        ("snippets/pytorch/07-ddp-srun.sh", 11),
+    ):
+        text = (ROOT / script).read_text(encoding="utf-8").splitlines()[line - 1]
+        assert re.search(r"--gres=gpu:.*:2 |--gres=gpu:2$", text), text  # 2 on one node
+        assert (
+            f"{script}:{line}: error: 2 GPUs per node requested; partition {gpu} has 1 per node"
+        ) in out, out[-3000:]
+    assert "snippets/templates/04-multi-gpu.lsf.sh:6: error: -gpu num=2" in out, out[-3000:]
+    assert re.search(rf"{re.escape(str(path))}:\d+: partitions\.gpu\.gpus_per_node: 1 ", out)
+
+
 def test_a_bad_facts_file_starts_no_test_cluster(tmp_path):
     path = tmp_path / "cluster.yml"
     path.write_text(facts_text(lambda d: d["partitions"]["gpu"].update(max_time="2 days")))

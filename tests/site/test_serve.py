@@ -51,6 +51,9 @@ def test_make_serve_serves_the_site_until_ctrl_c():
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,  # its own process group, as at a terminal
+        # Ctrl+C as at a terminal: a run started in the background (nohup make test &)
+        # hands on SIGINT ignored, and make and mkdocs would keep it so
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)

@@ -14,7 +14,15 @@ from hpcdocs.lint import apptainer, chars, condahook, deffile, deprecated, lsf, 
 from hpcdocs.lint.model import ERROR, WARNING, Finding, Script
 from hpcdocs.lint.sbatch_options import load as sbatch_option_table
 
-__all__ = ["ERROR", "WARNING", "Finding", "lint", "has_errors", "sbatch_option_table"]
+__all__ = [
+    "ERROR",
+    "WARNING",
+    "Finding",
+    "lint",
+    "has_errors",
+    "sbatch_option_table",
+    "site_script_errors",
+]
 
 
 def lint(
@@ -63,3 +71,23 @@ def lint(
 
 def has_errors(findings: list[Finding]) -> bool:
     return any(f.severity == ERROR for f in findings)
+
+
+def site_script_errors(facts: dict, root: Path | None = None) -> list[Finding]:
+    """The errors of the site's job scripts (snippets/**/*.sh) under these facts.
+
+    A script that is right for one cluster can be wrong for another: the
+    templates ask for 2 GPUs on one node, which a profile whose GPU nodes have
+    one GPU cannot give; a partition or time limit the facts lack is the same.
+    The strict build stops on these (scripts/hooks/cluster_facts.py), so the
+    facts and the pages cannot disagree.
+    """
+    from hpcdocs import ROOT
+
+    root = root or ROOT
+    found = []
+    for path in sorted((root / "snippets").rglob("*.sh")):
+        rel = path.relative_to(root).as_posix()
+        text = path.read_text(encoding="utf-8")
+        found += [f for f in lint(text, facts, name=rel) if f.severity == ERROR]
+    return found
