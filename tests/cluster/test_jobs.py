@@ -81,7 +81,9 @@ def test_gres_gpu_sets_cuda_visible_devices(cluster):
 
 def test_gpus_and_gpus_per_node(cluster):
     spec = gpu_partition(cluster)
-    r = srun_gpus(cluster, spec, "--gpus=3")
+    # --gpus is the job's total: without --nodes=1 Slurm may split it over
+    # two nodes ("0,1" and "0") when another job holds a node's GPUs.
+    r = srun_gpus(cluster, spec, "--nodes=1 --gpus=3")
     assert r.stdout.strip() == "0,1,2", r.stderr
     r = srun_gpus(cluster, spec, "-N2 --gpus-per-node=2", "$(hostname) $CUDA_VISIBLE_DEVICES")
     lines = r.stdout.splitlines()
